@@ -1,0 +1,25 @@
+# install + export so that other projects use find_package(kprof) after `cmake --install`.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(_kprof_export_targets kprof_core kprof_reports kprof_cli kprof_library kprof_main kprof_openblas)
+get_property(_kprof_extra GLOBAL PROPERTY KPROF_EXPORTED_LIBS)
+install(TARGETS ${_kprof_export_targets} ${_kprof_extra} EXPORT kprofTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY profilers/include/kprof reports/include/kprof DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+get_property(_kprof_extra_includes GLOBAL PROPERTY KPROF_EXPORTED_INCLUDE_DIRS)
+foreach(dir IN LISTS _kprof_extra_includes)
+  install(DIRECTORY ${dir}/kprof DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endforeach()
+if(TARGET kprof AND KPROF_BUILD_TARGETS)
+  install(TARGETS kprof RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+install(EXPORT kprofTargets NAMESPACE kprof:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kprof)
+configure_package_config_file(cmake/kprofConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/kprofConfig.cmake
+                              INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kprof)
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/kprofConfigVersion.cmake COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/kprofConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/kprofConfigVersion.cmake
+              cmake/KprofHelpers.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kprof)

@@ -1,0 +1,34 @@
+#pragma once
+// The subcommands of kprof's command line. Each lives in its own file and adds itself to the app
+// in main.cpp; a subcommand reports bad input by throwing UsageError (exit 2) and sets
+// Context::exit_code for anything else (1 = regression found).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "kprof/run.h"
+
+namespace kprof::cli {
+
+struct Context {
+  std::string command_line;  // for the Run document
+  int exit_code = 0;
+  std::vector<std::string> passthrough;  // arguments after "--" (a program to profile, benchmark flags)
+};
+
+void add_run_command(CLI::App& app, Context& ctx);
+void add_list_command(CLI::App& app, Context& ctx);
+void add_env_command(CLI::App& app, Context& ctx);
+void add_bench_command(CLI::App& app, Context& ctx);
+
+// A Run with environment, version, time, command and git commit filled in.
+Run new_run(const Context& ctx, int threads);
+
+// Writes <dir>/<stem>.json, <stem>.md and <stem>.txt atomically; returns the paths written. A
+// profiler appends its own section's renderings with `extra_text` and `extra_markdown`.
+std::vector<std::filesystem::path> write_reports(const Run& run, const std::filesystem::path& dir, const std::string& stem,
+                                                 const std::string& extra_text = "", const std::string& extra_markdown = "");
+
+}  // namespace kprof::cli

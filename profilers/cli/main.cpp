@@ -1,0 +1,52 @@
+// kprof::main: the command line as a library. Subcommands live in their own files (commands.h).
+#include "kprof/main.h"
+
+#include <cstring>
+#include <iostream>
+
+#include "commands.h"
+#include "kprof/errors.h"
+#include "kprof/runner.h"
+
+namespace kprof {
+
+int main(int argc, char** argv) {
+  cli::Context ctx;
+  // Arguments after "--" belong to a program being profiled or to Google Benchmark; CLI11 never sees them.
+  int own = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--") == 0) {
+      own = i;
+      for (int j = i + 1; j < argc; ++j) ctx.passthrough.emplace_back(argv[j]);
+      break;
+    }
+  }
+  for (int i = 0; i < argc; ++i) ctx.command_line += (i ? " " : "") + std::string(argv[i]);
+
+  CLI::App app{"kprof: where a numerical kernel spends its time and memory, and which implementation is best here"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", KPROF_VERSION);
+  cli::add_run_command(app, ctx);
+  cli::add_list_command(app, ctx);
+  cli::add_env_command(app, ctx);
+  cli::add_bench_command(app, ctx);
+
+  try {
+    set_threads(1);  // one thread unless --threads says otherwise: per-core figures are comparable
+    app.parse(own, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "kprof: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "kprof: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace kprof

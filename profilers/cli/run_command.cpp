@@ -1,0 +1,79 @@
+// `kprof run`: correctness first, then interleaved timing of the selected variants.
+#include <cstdio>
+#include <iostream>
+
+#include "commands.h"
+#include "kprof/atomic_file.h"
+#include "kprof/environment.h"
+#include "kprof/errors.h"
+#include "kprof/reports/run_json.h"
+#include "kprof/reports/tables.h"
+#include "kprof/runner.h"
+
+namespace kprof::cli {
+namespace {
+
+struct RunArgs {
+  std::vector<std::string> filters;
+  std::vector<std::string> sizes;
+  std::string dtype = "both";
+  int rounds = 11;
+  double min_time_ms = 20;
+  int threads = 1;
+  std::string out_dir;
+  std::string format = "table";
+  bool refresh_peak = false;
+  bool quiet = false;
+};
+
+std::vector<DType> parse_dtypes(const std::string& text) {
+  if (text == "both") return {DType::f64, DType::f32};
+  return {dtype_from_string(text)};
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* sub = app.add_subcommand("run", "Check every selected variant against its reference, then time them side by side");
+  sub->add_option("filters", args->filters, "family, family/variant, family/simd-* or family/a,b (default: all)");
+  sub->add_option("-s,--size", args->sizes, "size: 1024 | 1000x64x256 | n=1000,d=64 (repeatable; default: the family's)");
+  sub->add_option("-t,--dtype", args->dtype, "f32, f64 or both")->capture_default_str();
+  sub->add_option("--rounds", args->rounds, "interleaved timing rounds (odd)")->capture_default_str()->check(CLI::Range(1, 1001));
+  sub->add_option("--min-time-ms", args->min_time_ms, "minimum duration of one variant's batch per round")
+      ->capture_default_str()->check(CLI::Range(0.01, 60000.0));
+  sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants")->capture_default_str()->check(CLI::Range(1, 1024));
+  sub->add_option("-o,--out", args->out_dir, "folder for run.json, run.md and run.txt");
+  sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
+      ->capture_default_str()->check(CLI::IsMember({"table", "markdown", "json", "none"}));
+  sub->add_flag("--refresh-peak", args->refresh_peak, "measure the machine's peak again instead of using the cache");
+  sub->add_flag("-q,--quiet", args->quiet, "no progress lines on stderr");
+  sub->callback([args, &ctx] {
+    // Everything that can be rejected is rejected before minutes of measuring.
+    RunOptions options;
+    options.filters = args->filters;
+    options.sizes = args->sizes;
+    options.dtypes = parse_dtypes(args->dtype);
+    options.rounds = args->rounds;
+    options.min_round_seconds = args->min_time_ms / 1000.0;
+    options.threads = args->threads;
+    for (const auto& selection : select(options.filters))
+      for (const auto& spec : options.sizes) parse_size(selection.family->params, spec);
+    if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
+
+    Run run = new_run(ctx, args->threads);
+    run.peak = machine_peak(args->refresh_peak);
+    run.results = run_benchmarks(options, run.peak, args->quiet ? nullptr : stderr);
+    if (!args->out_dir.empty()) {
+      for (const auto& path : write_reports(run, args->out_dir, "run"))
+        if (!args->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";
+    }
+    if (args->format == "table") std::cout << render_text(run);
+    else if (args->format == "markdown") std::cout << render_markdown(run);
+    else if (args->format == "json") std::cout << to_json(run).dump(2) << "\n";
+    for (const auto& r : run.results)
+      if (r.status == Status::wrong || r.status == Status::failed) ctx.exit_code = 1;
+  });
+}
+
+}  // namespace kprof::cli

@@ -1,0 +1,66 @@
+#include "kprof/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "kprof/errors.h"
+
+namespace kprof {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) throw UsageError("cannot write '" + path.string() + "': " + errno_text());
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::string why = errno_text();
+      ::close(fd);
+      ::unlink(tmpl.c_str());
+      throw UsageError("cannot write '" + path.string() + "': " + why);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  ::fchmod(fd, 0644);
+  if (::close(fd) != 0 || ::rename(tmpl.c_str(), path.c_str()) != 0) {
+    std::string why = errno_text();
+    ::unlink(tmpl.c_str());
+    throw UsageError("cannot write '" + path.string() + "': " + why);
+  }
+}
+
+void ensure_writable_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UsageError("cannot create output folder '" + dir.string() + "': " + ec.message());
+  if (!std::filesystem::is_directory(dir)) throw UsageError("output path '" + dir.string() + "' is not a folder");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw UsageError("output folder '" + dir.string() + "' is not writable: " + errno_text());
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read '" + path.string() + "': " + errno_text());
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) throw UsageError("cannot read '" + path.string() + "': read error");
+  return s.str();
+}
+
+}  // namespace kprof

@@ -1,0 +1,240 @@
+#include "kprof/runner.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <limits>
+#include <map>
+
+#include <cblas.h>
+
+#include "kprof/environment.h"
+#include "kprof/errors.h"
+#include "stats.h"
+
+namespace kprof {
+namespace {
+
+std::atomic<int> g_threads{1};
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Seconds for one batch of `iterations` calls.
+double time_batch(Instance& instance, std::size_t variant, std::int64_t iterations) {
+  auto start = Clock::now();
+  instance.run(variant, iterations);
+  return seconds_since(start);
+}
+
+// Warm-up, then the batch size that makes one round last at least `min_seconds`.
+std::int64_t calibrate(Instance& instance, std::size_t variant, const RunOptions& options) {
+  std::int64_t iterations = 1;
+  double spent = 0;
+  double elapsed = time_batch(instance, variant, 1);
+  spent += elapsed;
+  while (elapsed < options.min_round_seconds * 0.5 && iterations < (std::int64_t{1} << 40)) {
+    iterations *= 2;
+    elapsed = time_batch(instance, variant, iterations);
+    spent += elapsed;
+  }
+  while (spent < options.warmup_seconds) spent += time_batch(instance, variant, iterations);
+  double per_call = elapsed / static_cast<double>(iterations);
+  auto needed = static_cast<std::int64_t>(std::ceil(options.min_round_seconds / std::max(per_call, 1e-12)));
+  return std::max<std::int64_t>(1, needed);
+}
+
+template <class T>
+double max_rel_error_typed(const T* out, const T* ref, std::size_t n) {
+  double max_diff = 0;
+  double max_ref = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double o = static_cast<double>(out[i]);
+    double r = static_cast<double>(ref[i]);
+    if (std::isnan(o) != std::isnan(r)) return std::numeric_limits<double>::infinity();
+    max_diff = std::max(max_diff, std::fabs(o - r));
+    max_ref = std::max(max_ref, std::fabs(r));
+  }
+  return max_diff / std::max(max_ref, std::numeric_limits<double>::min());
+}
+
+Result base_result(const FamilyRecord& family, std::size_t v, const Size& size, DType dtype) {
+  const VariantSpec& spec = family.variants[v].spec;
+  Result r;
+  r.family = family.name;
+  r.variant = spec.name;
+  r.kind = spec.kind;
+  r.isa = spec.isa;
+  r.dtype = dtype;
+  r.size = size;
+  r.tolerance = family.tolerance(dtype);
+  r.flops = family.flops ? family.flops(size) : 0;
+  r.bytes = family.bytes ? family.bytes(size, element_bytes(dtype)) : 0;
+  return r;
+}
+
+void add_rates(Result& r, const MachinePeak& peak, int threads) {
+  double seconds = r.time.median_ns * 1e-9;
+  if (seconds <= 0) return;
+  r.gflops = r.flops / seconds * 1e-9;
+  r.gbps = r.bytes / seconds * 1e-9;
+  double peak_flops = (r.dtype == DType::f32 ? peak.f32_gflops : peak.f64_gflops) * threads;
+  double peak_bw = peak.triad_gbps * threads;
+  if (peak_flops <= 0 || peak_bw <= 0) return;
+  // Roofline: a kernel moving `bytes` for `flops` can go no faster than the lower roof.
+  double intensity = r.bytes > 0 ? r.flops / r.bytes : std::numeric_limits<double>::infinity();
+  double memory_roof = intensity * peak_bw;
+  bool compute_bound = peak_flops <= memory_roof;
+  r.bound = compute_bound ? "compute" : "memory";
+  r.pct_peak = 100.0 * (compute_bound ? r.gflops / peak_flops : r.gbps / peak_bw);
+}
+
+std::vector<Size> sizes_for(const FamilyRecord& family, const RunOptions& options) {
+  std::vector<Size> sizes;
+  if (!options.sizes.empty()) {
+    for (const auto& spec : options.sizes) sizes.push_back(parse_size(family.params, spec));
+  } else if (!family.default_sizes.empty()) {
+    for (const auto& spec : family.default_sizes) sizes.push_back(parse_size(family.params, spec));
+  } else {
+    sizes.push_back(default_size(family.params));
+  }
+  return sizes;
+}
+
+void run_group(const FamilyRecord& family, const std::vector<std::size_t>& variants, const Size& size,
+               DType dtype, const RunOptions& options, const MachinePeak& peak, std::FILE* log,
+               std::vector<Result>& out) {
+  const std::string label = family.name + " " + std::string(to_string(dtype)) + " " + size.str();
+  std::vector<Result> group;
+  std::vector<std::size_t> timed;  // indices into `group` and `variants`
+  std::unique_ptr<Instance> reference;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    std::size_t v = variants[i];
+    Result r = base_result(family, v, size, dtype);
+    r.code_path = describe_code_path(family, v);
+    if (std::string why = isa_skip_reason(family.variants[v].spec.isa); !why.empty()) {
+      r.status = Status::skipped;
+      r.reason = why;
+    } else if (options.check) {
+      try {
+        if (!reference) {
+          reference = family.make_instance(size, dtype);
+          reference->run_reference();
+        }
+        auto instance = family.make_instance(size, dtype);
+        instance->run(v, 1);
+        r.max_rel_error = max_rel_error(instance->output(), reference->output());
+        if (!(r.max_rel_error <= r.tolerance)) {
+          r.status = Status::wrong;
+          char buf[160];
+          std::snprintf(buf, sizeof buf, "max relative error %.3g exceeds tolerance %.3g", r.max_rel_error, r.tolerance);
+          r.reason = buf;
+        }
+      } catch (const std::exception& e) {
+        r.status = Status::failed;
+        r.reason = std::string("threw: ") + e.what();
+      }
+    }
+    if (log) std::fprintf(log, "kprof: %s %-14s %s%s%s\n", label.c_str(), r.variant.c_str(),
+                          std::string(to_string(r.status)).c_str(), r.reason.empty() ? "" : ": ", r.reason.c_str());
+    if (r.status == Status::ok) timed.push_back(i);
+    group.push_back(std::move(r));
+  }
+  reference.reset();
+
+  if (!timed.empty()) {
+    auto instance = family.make_instance(size, dtype);
+    std::vector<std::int64_t> iterations(variants.size(), 0);
+    for (std::size_t i : timed) iterations[i] = calibrate(*instance, variants[i], options);
+    std::vector<std::vector<double>> samples(variants.size());
+    // Interleaved rounds (A B C A B C ...): drift in clock speed or load hits every variant alike.
+    for (int round = 0; round < options.rounds; ++round) {
+      for (std::size_t i : timed) {
+        double s = time_batch(*instance, variants[i], iterations[i]);
+        samples[i].push_back(s * 1e9 / static_cast<double>(iterations[i]));
+      }
+    }
+    for (std::size_t i : timed) {
+      group[i].time = summarize(iterations[i], std::move(samples[i]));
+      add_rates(group[i], peak, options.threads);
+    }
+    const Result* scalar = nullptr;
+    for (std::size_t i : timed)
+      if (group[i].kind == Kind::scalar && (!scalar || group[i].variant == "scalar")) scalar = &group[i];
+    if (scalar)
+      for (std::size_t i : timed) group[i].speedup_vs_scalar = scalar->time.median_ns / group[i].time.median_ns;
+  }
+  for (auto& r : group) out.push_back(std::move(r));
+}
+
+}  // namespace
+
+double max_rel_error(const OutputView& out, const OutputView& ref) {
+  if (out.size != ref.size || out.dtype != ref.dtype) return std::numeric_limits<double>::infinity();
+  if (out.dtype == DType::f32)
+    return max_rel_error_typed(static_cast<const float*>(out.data), static_cast<const float*>(ref.data), out.size);
+  return max_rel_error_typed(static_cast<const double*>(out.data), static_cast<const double*>(ref.data), out.size);
+}
+
+CheckResult check_variant(const FamilyRecord& family, std::size_t variant, const Size& size, DType dtype) {
+  CheckResult c;
+  auto reference = family.make_instance(size, dtype);
+  reference->run_reference();
+  auto instance = family.make_instance(size, dtype);
+  instance->run(variant, 1);
+  c.max_rel_error = max_rel_error(instance->output(), reference->output());
+  c.ok = c.max_rel_error <= family.tolerance(dtype);
+  if (!c.ok) c.reason = "max relative error " + std::to_string(c.max_rel_error) + " exceeds tolerance";
+  return c;
+}
+
+std::string describe_code_path(const FamilyRecord& family, std::size_t variant) {
+  const VariantSpec& spec = family.variants.at(variant).spec;
+  if (spec.code_path) return spec.code_path();
+  switch (spec.kind) {
+    case Kind::blas: return blas_code_path();
+    case Kind::simd: return std::string(to_string(spec.isa)) + " intrinsics";
+    case Kind::scalar: return "plain C++ at the x86-64 baseline (SSE2 autovectorisation)";
+    default: return std::string(to_string(spec.kind));
+  }
+}
+
+std::vector<Result> run_benchmarks(const RunOptions& options, const MachinePeak& peak, std::FILE* log) {
+  set_threads(options.threads);
+  std::vector<Result> results;
+  for (const Selection& selection : select(options.filters)) {
+    for (const Size& size : sizes_for(*selection.family, options))
+      for (DType dtype : options.dtypes)
+        run_group(*selection.family, selection.variants, size, dtype, options, peak, log, results);
+  }
+  return results;
+}
+
+double run_region(const VariantRef& ref, const RegionOptions& options, RegionHooks& hooks) {
+  set_threads(options.threads);
+  if (std::string why = isa_skip_reason(ref.family->variants[ref.variant].spec.isa); !why.empty())
+    throw UsageError(ref.family->name + "/" + ref.family->variants[ref.variant].spec.name + " cannot run here: " + why);
+  auto instance = ref.family->make_instance(options.size, options.dtype);
+  if (options.warmup) instance->run(ref.variant, 1);
+  hooks.on_enter();
+  auto start = Clock::now();
+  instance->run(ref.variant, options.iterations);
+  double seconds = seconds_since(start);
+  hooks.on_exit();
+  return seconds;
+}
+
+void set_threads(int threads) {
+  if (threads < 1) throw UsageError("threads must be >= 1, got " + std::to_string(threads));
+  g_threads = threads;
+  openblas_set_num_threads(threads);
+}
+
+int current_threads() { return g_threads; }
+
+}  // namespace kprof

@@ -1,0 +1,109 @@
+#include "kprof/size.h"
+
+#include <charconv>
+#include <stdexcept>
+#include <string>
+
+#include "kprof/errors.h"
+
+namespace kprof {
+namespace {
+
+std::string rule(const std::vector<SizeParam>& params) {
+  std::string names;
+  for (const auto& p : params) {
+    if (!names.empty()) names += ",";
+    names += p.name + "=<" + std::to_string(p.min) + ".." + std::to_string(p.max) + ">";
+  }
+  return "sizes look like 1024, 1000x64x256 or " + names;
+}
+
+std::int64_t parse_int(std::string_view text, std::string_view what, const std::vector<SizeParam>& params) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    throw UsageError("bad size '" + std::string(what) + "': '" + std::string(text) +
+                     "' is not a whole number; " + rule(params));
+  }
+  return value;
+}
+
+void set(std::vector<std::pair<std::string, std::int64_t>>& values, const std::vector<SizeParam>& params,
+         std::size_t index, std::int64_t value) {
+  const SizeParam& p = params[index];
+  if (value < p.min || value > p.max) {
+    throw UsageError("bad size: " + p.name + "=" + std::to_string(value) + " is outside " +
+                     std::to_string(p.min) + ".." + std::to_string(p.max) +
+                     (p.help.empty() ? "" : " (" + p.help + ")"));
+  }
+  values[index].second = value;
+}
+
+}  // namespace
+
+std::int64_t Size::operator[](std::string_view name) const {
+  for (const auto& [n, v] : values_)
+    if (n == name) return v;
+  throw std::out_of_range("size parameter '" + std::string(name) + "' was never declared by the family");
+}
+
+bool Size::has(std::string_view name) const {
+  for (const auto& [n, v] : values_)
+    if (n == name) return true;
+  return false;
+}
+
+std::string Size::str() const {
+  std::string out;
+  for (const auto& [n, v] : values_) {
+    if (!out.empty()) out += ",";
+    out += n + "=" + std::to_string(v);
+  }
+  return out;
+}
+
+Size default_size(const std::vector<SizeParam>& params) {
+  std::vector<std::pair<std::string, std::int64_t>> values;
+  for (const auto& p : params) values.emplace_back(p.name, p.default_value);
+  return Size(std::move(values));
+}
+
+Size parse_size(const std::vector<SizeParam>& params, std::string_view spec) {
+  auto values = default_size(params).values();
+  if (spec.empty()) throw UsageError("bad size: empty; " + rule(params));
+  std::string_view rest = spec;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item.empty()) throw UsageError("bad size '" + std::string(spec) + "': empty item; " + rule(params));
+    if (auto eq = item.find('='); eq != std::string_view::npos) {
+      std::string_view name = item.substr(0, eq);
+      std::size_t index = params.size();
+      for (std::size_t i = 0; i < params.size(); ++i)
+        if (params[i].name == name) index = i;
+      if (index == params.size())
+        throw UsageError("bad size '" + std::string(spec) + "': no parameter '" + std::string(name) + "'; " + rule(params));
+      set(values, params, index, parse_int(item.substr(eq + 1), spec, params));
+    } else if (item.find('x') != std::string_view::npos) {
+      std::size_t shape_index = 0;
+      std::string_view dims = item;
+      while (true) {
+        auto x = dims.find('x');
+        while (shape_index < params.size() && !params[shape_index].is_shape) ++shape_index;
+        if (shape_index == params.size())
+          throw UsageError("bad size '" + std::string(spec) + "': more dimensions than the family has; " + rule(params));
+        set(values, params, shape_index++, parse_int(dims.substr(0, x), spec, params));
+        if (x == std::string_view::npos) break;
+        dims.remove_prefix(x + 1);
+      }
+    } else {
+      std::int64_t value = parse_int(item, spec, params);
+      for (std::size_t i = 0; i < params.size(); ++i)
+        if (params[i].is_shape) set(values, params, i, value);
+    }
+  }
+  return Size(std::move(values));
+}
+
+}  // namespace kprof

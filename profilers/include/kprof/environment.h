@@ -1,0 +1,19 @@
+#pragma once
+// The environment fingerprint every run carries, and the machine's measured peak.
+#include <string>
+
+#include "kprof/run.h"
+
+namespace kprof {
+
+Environment collect_environment(int threads);
+
+// FMA GFLOP/s (f32, f64) per core at the widest ISA and STREAM-triad GB/s, measured by kprof.
+// Cached in $KPROF_CACHE_DIR or ~/.cache/kprof/peak.json keyed by CPU model and ISA;
+// `refresh` measures again. Takes about a second when measured.
+MachinePeak machine_peak(bool refresh);
+
+// Called by the CLI before OpenBLAS is first used: a description of the OpenBLAS kernels in use.
+std::string blas_code_path();
+
+}  // namespace kprof

@@ -1,0 +1,26 @@
+#pragma once
+// Instruction sets a kernel variant may require, and the run-time check that decides whether it
+// may run here. Variants are compiled for their ISA in their own translation units
+// (kprof_isa_sources in CMake); everything else stays at the x86-64 baseline.
+#include <string>
+#include <string_view>
+
+namespace kprof {
+
+enum class Isa { baseline, avx2, avx512 };
+
+std::string_view to_string(Isa isa);
+Isa isa_from_string(std::string_view name);  // throws UsageError on an unknown name
+
+// True when the CPU (and the OS, which must save the wider registers) supports `isa`, and the
+// user has not masked it with KPROF_DISABLE_ISA=avx512[,avx2] (to compare code paths, or to test
+// the skip path on a machine that has everything).
+bool cpu_supports(Isa isa);
+
+// Human-readable reason a variant needing `isa` cannot run here ("" when it can).
+std::string isa_skip_reason(Isa isa);
+
+// The widest ISA cpu_supports() accepts.
+Isa widest_supported_isa();
+
+}  // namespace kprof

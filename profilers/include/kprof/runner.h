@@ -1,0 +1,67 @@
+#pragma once
+// The timing runner and the kernel region. Every profiler aims at the same region: the problem
+// is set up first (never measured), then the variant runs `iterations` times between on_enter()
+// and on_exit(). Profilers plug in as RegionHooks.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kprof/kernel.h"
+#include "kprof/registry.h"
+#include "kprof/run.h"
+
+namespace kprof {
+
+struct RunOptions {
+  std::vector<std::string> filters;  // "gemm/blas", "distances" ...
+  std::vector<std::string> sizes;    // size specs; empty: each family's default sizes
+  std::vector<DType> dtypes = {DType::f64, DType::f32};
+  int rounds = 11;                   // interleaved rounds (A B C A B C ...), odd so the median is a sample
+  double min_round_seconds = 0.02;   // each variant's batch per round lasts at least this long
+  double warmup_seconds = 0.05;
+  int threads = 1;
+  bool check = true;                 // correctness check before timing (never skip in reports)
+};
+
+// Runs the selection: correctness first, then warm-up and interleaved rounds. Progress lines go
+// to `log` (stderr in the CLI) so that stdout stays a clean table or JSON.
+std::vector<Result> run_benchmarks(const RunOptions& options, const MachinePeak& peak, std::FILE* log);
+
+// Max normwise relative error of `out` against `ref`: max|out-ref| / max(max|ref|, tiny).
+// Returns +inf when sizes differ or `out` holds NaN.
+double max_rel_error(const OutputView& out, const OutputView& ref);
+
+// Correctness of one variant at one size: fresh problems (same seed) for reference and variant.
+struct CheckResult {
+  double max_rel_error = 0;
+  bool ok = false;
+  std::string reason;
+};
+CheckResult check_variant(const FamilyRecord& family, std::size_t variant, const Size& size, DType dtype);
+
+// What really runs for a variant on this machine (VariantSpec::code_path or a description).
+std::string describe_code_path(const FamilyRecord& family, std::size_t variant);
+
+class RegionHooks {
+ public:
+  virtual ~RegionHooks() = default;
+  virtual void on_enter() {}
+  virtual void on_exit() {}
+};
+
+struct RegionOptions {
+  Size size;
+  DType dtype = DType::f64;
+  std::int64_t iterations = 1;
+  int threads = 1;
+  bool warmup = true;  // one call before the region (page faults, lazy BLAS init stay outside)
+};
+
+// Sets up the problem, then runs the variant inside the hooks. Returns the region's wall time.
+double run_region(const VariantRef& ref, const RegionOptions& options, RegionHooks& hooks);
+
+// Sets the thread count everywhere kprof controls it (OpenBLAS, OpenMP, threaded variants).
+void set_threads(int threads);
+int current_threads();
+
+}  // namespace kprof

@@ -1,0 +1,47 @@
+#pragma once
+// Problem sizes as named integer parameters ("m=1024,n=512,k=256"). A kernel family declares its
+// parameters once; sizes given on the command line are parsed against that declaration so that a
+// typo or an out-of-range value is reported with the rule, never silently defaulted.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kprof {
+
+struct SizeParam {
+  std::string name;
+  std::int64_t default_value = 1;
+  std::int64_t min = 1;
+  std::int64_t max = std::int64_t{1} << 31;
+  std::string help;
+  // Shape parameters take the value of a bare number ("1024" means m=n=k=1024); tuning
+  // parameters such as a chunk size keep their default unless named.
+  bool is_shape = true;
+};
+
+class Size {
+ public:
+  Size() = default;
+  explicit Size(std::vector<std::pair<std::string, std::int64_t>> values) : values_(std::move(values)) {}
+
+  // Value of a declared parameter; throws std::out_of_range for a name the family never declared
+  // (a programming error in the family, not bad user input).
+  std::int64_t operator[](std::string_view name) const;
+  bool has(std::string_view name) const;
+  const std::vector<std::pair<std::string, std::int64_t>>& values() const { return values_; }
+  std::string str() const;  // "m=1024,n=1024,k=1024"
+  bool operator==(const Size&) const = default;
+
+ private:
+  std::vector<std::pair<std::string, std::int64_t>> values_;
+};
+
+// Parses "1024" (every shape parameter), "1000x64x256" (shape parameters in declared order) or
+// "n=1000,d=64" (named; the rest keep their defaults); combinations such as "512x64,chunk=128" work.
+// Throws UsageError naming the parameter and the rule.
+Size parse_size(const std::vector<SizeParam>& params, std::string_view spec);
+Size default_size(const std::vector<SizeParam>& params);
+
+}  // namespace kprof

@@ -1,0 +1,225 @@
+#include "kprof/reports/run_json.h"
+
+#include <string>
+
+#include "kprof/atomic_file.h"
+#include "kprof/errors.h"
+
+namespace kprof {
+namespace {
+
+using nlohmann::json;
+
+json size_json(const Size& s) {
+  json j = json::object();
+  for (const auto& [name, value] : s.values()) j[name] = value;
+  return j;
+}
+
+json stats_json(const TimingStats& t) {
+  return {{"iterations_per_round", t.iterations_per_round}, {"round_ns", t.round_ns}, {"median_ns", t.median_ns},
+          {"min_ns", t.min_ns}, {"max_ns", t.max_ns}, {"mad_ns", t.mad_ns}, {"q1_ns", t.q1_ns}, {"q3_ns", t.q3_ns}};
+}
+
+json result_json(const Result& r) {
+  json j = {{"family", r.family}, {"variant", r.variant}, {"kind", to_string(r.kind)}, {"isa", to_string(r.isa)},
+            {"dtype", to_string(r.dtype)}, {"size", size_json(r.size)}, {"status", to_string(r.status)},
+            {"reason", r.reason}, {"code_path", r.code_path}, {"max_rel_error", r.max_rel_error},
+            {"tolerance", r.tolerance}, {"flops", r.flops}, {"bytes", r.bytes}, {"time", stats_json(r.time)},
+            {"gflops", r.gflops}, {"gbps", r.gbps}, {"pct_peak", r.pct_peak}, {"bound", r.bound}};
+  j["speedup_vs_scalar"] = r.speedup_vs_scalar ? json(*r.speedup_vs_scalar) : json(nullptr);
+  return j;
+}
+
+json env_json(const Environment& e) {
+  return {{"hostname", e.hostname}, {"os", e.os}, {"cpu_model", e.cpu_model}, {"cpu_flags", e.cpu_flags},
+          {"widest_isa", e.widest_isa}, {"logical_cpus", e.logical_cpus}, {"governor", e.governor},
+          {"hypervisor", e.hypervisor}, {"perf_counters", e.perf_counters}, {"compiler", e.compiler},
+          {"cxx_flags", e.cxx_flags}, {"build_type", e.build_type}, {"optimized", e.optimized},
+          {"blas_library", e.blas_library}, {"blas_version", e.blas_version}, {"blas_config", e.blas_config},
+          {"blas_core", e.blas_core}, {"blas_threads", e.blas_threads},
+          {"openblas_coretype_env", e.openblas_coretype_env}, {"omp_threads", e.omp_threads},
+          {"threads", e.threads}, {"eigen_version", e.eigen_version}, {"warnings", e.warnings},
+          {"fingerprint", e.fingerprint}};
+}
+
+// Reads fields with errors that name the document and the JSON path.
+class Reader {
+ public:
+  explicit Reader(std::string_view source) : source_(source) {}
+
+  template <class T>
+  T get(const json& j, const char* key, const std::string& where) const {
+    if (!j.is_object() || !j.contains(key))
+      throw UsageError(std::string(source_) + ": missing field '" + where + key + "'");
+    try {
+      return j.at(key).get<T>();
+    } catch (const json::exception&) {
+      throw UsageError(std::string(source_) + ": field '" + where + key + "' has the wrong type (" +
+                       j.at(key).type_name() + ")");
+    }
+  }
+
+  const json& obj(const json& j, const char* key, const std::string& where) const {
+    if (!j.is_object() || !j.contains(key) || !j.at(key).is_object())
+      throw UsageError(std::string(source_) + ": missing object '" + where + key + "'");
+    return j.at(key);
+  }
+
+  template <class F>
+  auto wrap(const std::string& where, F&& f) const {
+    try {
+      return f();
+    } catch (const UsageError& e) {
+      std::string what = e.what();
+      if (what.rfind(std::string(source_), 0) == 0) throw;
+      throw UsageError(std::string(source_) + ": " + where + ": " + what);
+    }
+  }
+
+ private:
+  std::string_view source_;
+};
+
+Environment env_from(const json& j, const Reader& r) {
+  const std::string w = "environment.";
+  Environment e;
+  e.hostname = r.get<std::string>(j, "hostname", w);
+  e.os = r.get<std::string>(j, "os", w);
+  e.cpu_model = r.get<std::string>(j, "cpu_model", w);
+  e.cpu_flags = r.get<std::vector<std::string>>(j, "cpu_flags", w);
+  e.widest_isa = r.get<std::string>(j, "widest_isa", w);
+  e.logical_cpus = r.get<int>(j, "logical_cpus", w);
+  e.governor = r.get<std::string>(j, "governor", w);
+  e.hypervisor = r.get<bool>(j, "hypervisor", w);
+  e.perf_counters = r.get<bool>(j, "perf_counters", w);
+  e.compiler = r.get<std::string>(j, "compiler", w);
+  e.cxx_flags = r.get<std::string>(j, "cxx_flags", w);
+  e.build_type = r.get<std::string>(j, "build_type", w);
+  e.optimized = r.get<bool>(j, "optimized", w);
+  e.blas_library = r.get<std::string>(j, "blas_library", w);
+  e.blas_version = r.get<std::string>(j, "blas_version", w);
+  e.blas_config = r.get<std::string>(j, "blas_config", w);
+  e.blas_core = r.get<std::string>(j, "blas_core", w);
+  e.blas_threads = r.get<int>(j, "blas_threads", w);
+  e.openblas_coretype_env = r.get<std::string>(j, "openblas_coretype_env", w);
+  e.omp_threads = r.get<int>(j, "omp_threads", w);
+  e.threads = r.get<int>(j, "threads", w);
+  e.eigen_version = r.get<std::string>(j, "eigen_version", w);
+  e.warnings = r.get<std::vector<std::string>>(j, "warnings", w);
+  e.fingerprint = r.get<std::string>(j, "fingerprint", w);
+  return e;
+}
+
+Result result_from(const json& j, const Reader& r, const std::string& w) {
+  Result x;
+  x.family = r.get<std::string>(j, "family", w);
+  x.variant = r.get<std::string>(j, "variant", w);
+  x.kind = [&] {
+    auto k = r.get<std::string>(j, "kind", w);
+    for (Kind kind : {Kind::scalar, Kind::simd, Kind::blas, Kind::eigen, Kind::other})
+      if (to_string(kind) == k) return kind;
+    throw UsageError("unknown kind '" + k + "' at " + w + "kind");
+  }();
+  x.isa = r.wrap(w + "isa", [&] { return isa_from_string(r.get<std::string>(j, "isa", w)); });
+  x.dtype = r.wrap(w + "dtype", [&] { return dtype_from_string(r.get<std::string>(j, "dtype", w)); });
+  std::vector<std::pair<std::string, std::int64_t>> dims;
+  for (const auto& [name, value] : r.obj(j, "size", w).items()) {
+    if (!value.is_number_integer()) throw UsageError("size '" + name + "' at " + w + "size is not an integer");
+    dims.emplace_back(name, value.get<std::int64_t>());
+  }
+  x.size = Size(std::move(dims));
+  x.status = r.wrap(w + "status", [&] { return status_from_string(r.get<std::string>(j, "status", w)); });
+  x.reason = r.get<std::string>(j, "reason", w);
+  x.code_path = r.get<std::string>(j, "code_path", w);
+  x.max_rel_error = r.get<double>(j, "max_rel_error", w);
+  x.tolerance = r.get<double>(j, "tolerance", w);
+  x.flops = r.get<double>(j, "flops", w);
+  x.bytes = r.get<double>(j, "bytes", w);
+  const json& t = r.obj(j, "time", w);
+  const std::string tw = w + "time.";
+  x.time.iterations_per_round = r.get<std::int64_t>(t, "iterations_per_round", tw);
+  x.time.round_ns = r.get<std::vector<double>>(t, "round_ns", tw);
+  x.time.median_ns = r.get<double>(t, "median_ns", tw);
+  x.time.min_ns = r.get<double>(t, "min_ns", tw);
+  x.time.max_ns = r.get<double>(t, "max_ns", tw);
+  x.time.mad_ns = r.get<double>(t, "mad_ns", tw);
+  x.time.q1_ns = r.get<double>(t, "q1_ns", tw);
+  x.time.q3_ns = r.get<double>(t, "q3_ns", tw);
+  x.gflops = r.get<double>(j, "gflops", w);
+  x.gbps = r.get<double>(j, "gbps", w);
+  x.pct_peak = r.get<double>(j, "pct_peak", w);
+  x.bound = r.get<std::string>(j, "bound", w);
+  if (j.contains("speedup_vs_scalar") && !j.at("speedup_vs_scalar").is_null())
+    x.speedup_vs_scalar = r.get<double>(j, "speedup_vs_scalar", w);
+  return x;
+}
+
+}  // namespace
+
+json to_json(const Run& run) {
+  json results = json::array();
+  for (const auto& r : run.results) results.push_back(result_json(r));
+  json sections = json::object();
+  for (const auto& [name, value] : run.sections) sections[name] = value;
+  return {{"schema_version", run.schema_version},
+          {"kprof_version", run.kprof_version},
+          {"created_utc", run.created_utc},
+          {"command", run.command},
+          {"git_commit", run.git_commit},
+          {"environment", env_json(run.environment)},
+          {"machine_peak",
+           {{"f64_gflops", run.peak.f64_gflops}, {"f32_gflops", run.peak.f32_gflops},
+            {"triad_gbps", run.peak.triad_gbps}, {"isa", run.peak.isa}, {"measured_at", run.peak.measured_at},
+            {"from_cache", run.peak.from_cache}}},
+          {"results", results},
+          {"sections", sections}};
+}
+
+Run run_from_json(const json& j, std::string_view source) {
+  Reader r(source);
+  if (!j.is_object()) throw UsageError(std::string(source) + ": not a kprof run document (expected a JSON object)");
+  int version = r.get<int>(j, "schema_version", "");
+  if (version != kRunSchemaVersion)
+    throw UsageError(std::string(source) + ": schema_version " + std::to_string(version) + " is not supported (this kprof reads " +
+                     std::to_string(kRunSchemaVersion) + ")");
+  Run run;
+  run.schema_version = version;
+  run.kprof_version = r.get<std::string>(j, "kprof_version", "");
+  run.created_utc = r.get<std::string>(j, "created_utc", "");
+  run.command = r.get<std::string>(j, "command", "");
+  run.git_commit = r.get<std::string>(j, "git_commit", "");
+  run.environment = env_from(r.obj(j, "environment", ""), r);
+  const json& p = r.obj(j, "machine_peak", "");
+  run.peak.f64_gflops = r.get<double>(p, "f64_gflops", "machine_peak.");
+  run.peak.f32_gflops = r.get<double>(p, "f32_gflops", "machine_peak.");
+  run.peak.triad_gbps = r.get<double>(p, "triad_gbps", "machine_peak.");
+  run.peak.isa = r.get<std::string>(p, "isa", "machine_peak.");
+  run.peak.measured_at = r.get<std::string>(p, "measured_at", "machine_peak.");
+  run.peak.from_cache = r.get<bool>(p, "from_cache", "machine_peak.");
+  if (!j.contains("results") || !j.at("results").is_array())
+    throw UsageError(std::string(source) + ": missing array 'results'");
+  const json& results = j.at("results");
+  for (std::size_t i = 0; i < results.size(); ++i)
+    run.results.push_back(result_from(results[i], r, "results[" + std::to_string(i) + "]."));
+  for (const auto& [name, value] : r.obj(j, "sections", "").items()) run.sections[name] = value;
+  return run;
+}
+
+Run read_run(const std::filesystem::path& path) {
+  std::string text = read_file(path);
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw UsageError(path.string() + ": not valid JSON (truncated or corrupt) at byte " + std::to_string(e.byte) + ": " +
+                     e.what());
+  }
+  return run_from_json(j, path.string());
+}
+
+void write_run(const std::filesystem::path& path, const Run& run) {
+  write_file_atomically(path, to_json(run).dump(2) + "\n");
+}
+
+}  // namespace kprof
