@@ -72,10 +72,11 @@ Size parse_size(const std::vector<SizeParam>& params, std::string_view spec) {
   auto values = default_size(params).values();
   if (spec.empty()) throw UsageError("bad size: empty; " + rule(params));
   std::string_view rest = spec;
-  while (!rest.empty()) {
+  for (bool more = true; more;) {
     auto comma = rest.find(',');
     std::string_view item = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    more = comma != std::string_view::npos;
+    if (more) rest.remove_prefix(comma + 1);
     if (item.empty()) throw UsageError("bad size '" + std::string(spec) + "': empty item; " + rule(params));
     if (auto eq = item.find('='); eq != std::string_view::npos) {
       std::string_view name = item.substr(0, eq);
