@@ -13,7 +13,8 @@ namespace kprof::cli {
 namespace {
 
 void register_benchmark(FamilyRecord* family, std::size_t v, const Size& size, DType dtype) {
-  std::string name = family->name + "/" + family->variants[v].spec.name + "/" + std::string(to_string(dtype)) + "/" + size.str();
+  std::string name =
+      family->name + "/" + family->variants[v].spec.name + "/" + std::string(to_string(dtype)) + "/" + size.str();
   benchmark::RegisterBenchmark(name.c_str(), [family, v, size, dtype](benchmark::State& state) {
     if (std::string why = isa_skip_reason(family->variants[v].spec.isa); !why.empty()) {
       state.SkipWithError(("skipped: " + why).c_str());
@@ -51,7 +52,7 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   sub->callback([args, &ctx] {
     set_threads(args->threads);
     std::vector<DType> dtypes = args->dtype == "both" ? std::vector<DType>{DType::f64, DType::f32}
-                                                       : std::vector<DType>{dtype_from_string(args->dtype)};
+                                                      : std::vector<DType>{dtype_from_string(args->dtype)};
     for (const Selection& s : select(args->filters)) {
       std::vector<Size> sizes;
       if (!args->sizes.empty()) {

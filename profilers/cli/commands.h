@@ -28,7 +28,8 @@ Run new_run(const Context& ctx, int threads);
 
 // Writes <dir>/<stem>.json, <stem>.md and <stem>.txt atomically; returns the paths written. A
 // profiler appends its own section's renderings with `extra_text` and `extra_markdown`.
-std::vector<std::filesystem::path> write_reports(const Run& run, const std::filesystem::path& dir, const std::string& stem,
-                                                 const std::string& extra_text = "", const std::string& extra_markdown = "");
+std::vector<std::filesystem::path> write_reports(const Run& run, const std::filesystem::path& dir,
+                                                 const std::string& stem, const std::string& extra_text = "",
+                                                 const std::string& extra_markdown = "");
 
 }  // namespace kprof::cli

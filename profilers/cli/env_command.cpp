@@ -18,12 +18,15 @@ void add_env_command(CLI::App& app, Context& ctx) {
     run.peak = machine_peak(*refresh);
     nlohmann::json j = to_json(run);
     if (*json) {
-      std::cout << nlohmann::json{{"environment", j["environment"]}, {"machine_peak", j["machine_peak"]}}.dump(2) << "\n";
+      std::cout << nlohmann::json{{"environment", j["environment"]}, {"machine_peak", j["machine_peak"]}}.dump(2)
+                << "\n";
       return;
     }
     for (const auto& [key, value] : j["environment"].items())
-      if (key != "warnings") std::cout << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
-    for (const auto& [key, value] : j["machine_peak"].items()) std::cout << "peak." << key << ": " << value.dump() << "\n";
+      if (key != "warnings")
+        std::cout << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    for (const auto& [key, value] : j["machine_peak"].items())
+      std::cout << "peak." << key << ": " << value.dump() << "\n";
     for (const auto& w : run.environment.warnings) std::cout << "WARNING: " << w << "\n";
   });
 }

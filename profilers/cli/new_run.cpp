@@ -45,8 +45,9 @@ Run new_run(const Context& ctx, int threads) {
   return run;
 }
 
-std::vector<std::filesystem::path> write_reports(const Run& run, const std::filesystem::path& dir, const std::string& stem,
-                                                 const std::string& extra_text, const std::string& extra_markdown) {
+std::vector<std::filesystem::path> write_reports(const Run& run, const std::filesystem::path& dir,
+                                                 const std::string& stem, const std::string& extra_text,
+                                                 const std::string& extra_markdown) {
   ensure_writable_dir(dir);
   std::vector<std::filesystem::path> paths = {dir / (stem + ".json"), dir / (stem + ".md"), dir / (stem + ".txt")};
   write_run(paths[0], run);

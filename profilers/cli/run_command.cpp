@@ -35,17 +35,25 @@ std::vector<DType> parse_dtypes(const std::string& text) {
 
 void add_run_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* sub = app.add_subcommand("run", "Check every selected variant against its reference, then time them side by side");
+  CLI::App* sub =
+      app.add_subcommand("run", "Check every selected variant against its reference, then time them side by side");
   sub->add_option("filters", args->filters, "family, family/variant, family/simd-* or family/a,b (default: all)");
-  sub->add_option("-s,--size", args->sizes, "size: 1024 | 1000x64x256 | n=1000,d=64 (repeatable; default: the family's)");
+  sub->add_option("-s,--size", args->sizes,
+                  "size: 1024 | 1000x64x256 | n=1000,d=64 (repeatable; default: the family's)");
   sub->add_option("-t,--dtype", args->dtype, "f32, f64 or both")->capture_default_str();
-  sub->add_option("--rounds", args->rounds, "interleaved timing rounds (odd)")->capture_default_str()->check(CLI::Range(1, 1001));
+  sub->add_option("--rounds", args->rounds, "interleaved timing rounds (odd)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1001));
   sub->add_option("--min-time-ms", args->min_time_ms, "minimum duration of one variant's batch per round")
-      ->capture_default_str()->check(CLI::Range(0.01, 60000.0));
-  sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants")->capture_default_str()->check(CLI::Range(1, 1024));
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 60000.0));
+  sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   sub->add_option("-o,--out", args->out_dir, "folder for run.json, run.md and run.txt");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
-      ->capture_default_str()->check(CLI::IsMember({"table", "markdown", "json", "none"}));
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
   sub->add_flag("--refresh-peak", args->refresh_peak, "measure the machine's peak again instead of using the cache");
   sub->add_flag("-q,--quiet", args->quiet, "no progress lines on stderr");
   sub->callback([args, &ctx] {
@@ -68,9 +76,12 @@ void add_run_command(CLI::App& app, Context& ctx) {
       for (const auto& path : write_reports(run, args->out_dir, "run"))
         if (!args->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";
     }
-    if (args->format == "table") std::cout << render_text(run);
-    else if (args->format == "markdown") std::cout << render_markdown(run);
-    else if (args->format == "json") std::cout << to_json(run).dump(2) << "\n";
+    if (args->format == "table")
+      std::cout << render_text(run);
+    else if (args->format == "markdown")
+      std::cout << render_markdown(run);
+    else if (args->format == "json")
+      std::cout << to_json(run).dump(2) << "\n";
     for (const auto& r : run.results)
       if (r.status == Status::wrong || r.status == Status::failed) ctx.exit_code = 1;
   });

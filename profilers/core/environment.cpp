@@ -5,8 +5,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <Eigen/Core>
 #include <cblas.h>
+#include <Eigen/Core>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -69,9 +69,9 @@ std::string fnv1a_hex(const std::string& text) {
 
 // OpenBLAS core names whose widest kernels are AVX2 or narrower.
 bool core_narrower_than_avx512(const std::string& core) {
-  static const std::set<std::string> narrow = {"Haswell", "Zen", "Sandybridge", "Nehalem", "Core2", "Prescott",
-                                                "Atom", "Penryn", "Dunnington", "Barcelona", "Bulldozer",
-                                                "Piledriver", "Steamroller", "Excavator", "Katmai"};
+  static const std::set<std::string> narrow = {"Haswell",   "Zen",        "Sandybridge", "Nehalem",    "Core2",
+                                               "Prescott",  "Atom",       "Penryn",      "Dunnington", "Barcelona",
+                                               "Bulldozer", "Piledriver", "Steamroller", "Excavator",  "Katmai"};
   return narrow.count(core) > 0;
 }
 
@@ -97,9 +97,9 @@ Environment collect_environment(int threads) {
   }
   std::ifstream cpuinfo("/proc/cpuinfo");
   std::string line;
-  static const std::set<std::string> interesting = {"sse4_2", "avx", "avx2", "fma", "avx512f", "avx512dq",
-                                                     "avx512vl", "avx512bw", "avx512_fp16", "avx512_bf16",
-                                                     "amx_tile", "hypervisor"};
+  static const std::set<std::string> interesting = {"sse4_2",      "avx",         "avx2",     "fma",
+                                                    "avx512f",     "avx512dq",    "avx512vl", "avx512bw",
+                                                    "avx512_fp16", "avx512_bf16", "amx_tile", "hypervisor"};
   while (std::getline(cpuinfo, line)) {
     auto colon = line.find(':');
     if (colon == std::string::npos) continue;
@@ -110,8 +110,10 @@ Environment collect_environment(int threads) {
       std::istringstream words(value);
       std::string flag;
       while (words >> flag) {
-        if (flag == "hypervisor") e.hypervisor = true;
-        else if (interesting.count(flag)) e.cpu_flags.push_back(flag);
+        if (flag == "hypervisor")
+          e.hypervisor = true;
+        else if (interesting.count(flag))
+          e.cpu_flags.push_back(flag);
       }
     }
   }
@@ -143,25 +145,31 @@ Environment collect_environment(int threads) {
                     std::to_string(EIGEN_MINOR_VERSION);
 
   if (!e.optimized || e.build_type == "Debug")
-    e.warnings.push_back("UNOPTIMISED BUILD (" + e.build_type + "): timings are meaningless; build with -DCMAKE_BUILD_TYPE=RelWithDebInfo");
+    e.warnings.push_back("UNOPTIMISED BUILD (" + e.build_type +
+                         "): timings are meaningless; build with -DCMAKE_BUILD_TYPE=RelWithDebInfo");
   bool has_avx512 = false;
   for (const auto& f : e.cpu_flags) has_avx512 |= f == "avx512f";
   if (has_avx512 && core_narrower_than_avx512(e.blas_core))
-    e.warnings.push_back("OpenBLAS runs its " + e.blas_core +
-                         " (AVX2) kernels on this AVX-512 CPU: BLAS variants run at about half the speed the CPU allows. "
-                         "Fix: export OPENBLAS_CORETYPE=SkylakeX before running (measured here: dgemm n=2048 ~30 -> ~60 GFLOP/s)");
+    e.warnings.push_back(
+        "OpenBLAS runs its " + e.blas_core +
+        " (AVX2) kernels on this AVX-512 CPU: BLAS variants run at about half the speed the CPU allows. "
+        "Fix: export OPENBLAS_CORETYPE=SkylakeX before running (measured here: dgemm n=2048 ~30 -> ~60 GFLOP/s)");
   if (!e.governor.empty() && e.governor != "performance")
-    e.warnings.push_back("CPU frequency governor is '" + e.governor + "', not 'performance': timings drift with clock scaling");
+    e.warnings.push_back("CPU frequency governor is '" + e.governor +
+                         "', not 'performance': timings drift with clock scaling");
   if (e.hypervisor)
-    e.warnings.push_back("running in a virtual machine: wall times are noisier; compare medians and ratios from one run");
+    e.warnings.push_back(
+        "running in a virtual machine: wall times are noisier; compare medians and ratios from one run");
   if (!e.perf_counters)
-    e.warnings.push_back("hardware performance counters are unavailable here: use `kprof callgrind` instruction counts for deterministic figures");
+    e.warnings.push_back(
+        "hardware performance counters are unavailable here: use `kprof callgrind` instruction counts for "
+        "deterministic figures");
   if (threads > e.logical_cpus && e.logical_cpus > 0)
     e.warnings.push_back("--threads " + std::to_string(threads) + " exceeds the " + std::to_string(e.logical_cpus) +
                          " logical CPUs: oversubscribed");
 
-  e.fingerprint = fnv1a_hex(e.cpu_model + "|" + e.widest_isa + "|" + e.compiler + "|" + e.cxx_flags + "|" + e.build_type +
-                            "|" + e.blas_version + "|" + e.blas_core + "|" + std::to_string(threads));
+  e.fingerprint = fnv1a_hex(e.cpu_model + "|" + e.widest_isa + "|" + e.compiler + "|" + e.cxx_flags + "|" +
+                            e.build_type + "|" + e.blas_version + "|" + e.blas_core + "|" + std::to_string(threads));
   return e;
 }
 

@@ -19,21 +19,30 @@ DType dtype_from_string(std::string_view name) {
 
 std::string_view to_string(Kind kind) {
   switch (kind) {
-    case Kind::scalar: return "scalar";
-    case Kind::simd: return "simd";
-    case Kind::blas: return "blas";
-    case Kind::eigen: return "eigen";
-    case Kind::other: return "other";
+    case Kind::scalar:
+      return "scalar";
+    case Kind::simd:
+      return "simd";
+    case Kind::blas:
+      return "blas";
+    case Kind::eigen:
+      return "eigen";
+    case Kind::other:
+      return "other";
   }
   return "?";
 }
 
 std::string_view to_string(Status s) {
   switch (s) {
-    case Status::ok: return "ok";
-    case Status::wrong: return "wrong";
-    case Status::skipped: return "skipped";
-    case Status::failed: return "failed";
+    case Status::ok:
+      return "ok";
+    case Status::wrong:
+      return "wrong";
+    case Status::skipped:
+      return "skipped";
+    case Status::failed:
+      return "failed";
   }
   return "?";
 }

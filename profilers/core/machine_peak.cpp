@@ -36,9 +36,15 @@ double fma_gflops(bool f64, Isa isa) {
   int lanes = 0;
   auto probe = [&] {
     switch (isa) {
-      case Isa::avx512: g_sink = f64 ? peak::fma_f64_avx512(iterations) : peak::fma_f32_avx512(iterations); break;
-      case Isa::avx2: g_sink = f64 ? peak::fma_f64_avx2(iterations) : peak::fma_f32_avx2(iterations); break;
-      case Isa::baseline: g_sink = f64 ? peak::fma_f64_baseline(iterations) : peak::fma_f32_baseline(iterations); break;
+      case Isa::avx512:
+        g_sink = f64 ? peak::fma_f64_avx512(iterations) : peak::fma_f32_avx512(iterations);
+        break;
+      case Isa::avx2:
+        g_sink = f64 ? peak::fma_f64_avx2(iterations) : peak::fma_f32_avx2(iterations);
+        break;
+      case Isa::baseline:
+        g_sink = f64 ? peak::fma_f64_baseline(iterations) : peak::fma_f32_baseline(iterations);
+        break;
     }
   };
   int bytes = isa == Isa::avx512 ? 64 : isa == Isa::avx2 ? 32 : 16;
@@ -112,8 +118,11 @@ MachinePeak machine_peak(bool refresh) {
   p.triad_gbps = triad_gbps();
   p.measured_at = now_iso();
   if (!cache.is_object()) cache = nlohmann::json::object();
-  cache[key] = {{"f64_gflops", p.f64_gflops}, {"f32_gflops", p.f32_gflops}, {"triad_gbps", p.triad_gbps},
-                {"isa", p.isa}, {"measured_at", p.measured_at}};
+  cache[key] = {{"f64_gflops", p.f64_gflops},
+                {"f32_gflops", p.f32_gflops},
+                {"triad_gbps", p.triad_gbps},
+                {"isa", p.isa},
+                {"measured_at", p.measured_at}};
   try {
     std::filesystem::create_directories(path.parent_path());
     write_file_atomically(path, cache.dump(2) + "\n");

@@ -21,9 +21,7 @@ std::atomic<int> g_threads{1};
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Seconds for one batch of `iterations` calls.
 double time_batch(Instance& instance, std::size_t variant, std::int64_t iterations) {
@@ -106,9 +104,8 @@ std::vector<Size> sizes_for(const FamilyRecord& family, const RunOptions& option
   return sizes;
 }
 
-void run_group(const FamilyRecord& family, const std::vector<std::size_t>& variants, const Size& size,
-               DType dtype, const RunOptions& options, const MachinePeak& peak, std::FILE* log,
-               std::vector<Result>& out) {
+void run_group(const FamilyRecord& family, const std::vector<std::size_t>& variants, const Size& size, DType dtype,
+               const RunOptions& options, const MachinePeak& peak, std::FILE* log, std::vector<Result>& out) {
   const std::string label = family.name + " " + std::string(to_string(dtype)) + " " + size.str();
   std::vector<Result> group;
   std::vector<std::size_t> timed;  // indices into `group` and `variants`
@@ -132,7 +129,8 @@ void run_group(const FamilyRecord& family, const std::vector<std::size_t>& varia
         if (!(r.max_rel_error <= r.tolerance)) {
           r.status = Status::wrong;
           char buf[160];
-          std::snprintf(buf, sizeof buf, "max relative error %.3g exceeds tolerance %.3g", r.max_rel_error, r.tolerance);
+          std::snprintf(buf, sizeof buf, "max relative error %.3g exceeds tolerance %.3g", r.max_rel_error,
+                        r.tolerance);
           r.reason = buf;
         }
       } catch (const std::exception& e) {
@@ -140,8 +138,9 @@ void run_group(const FamilyRecord& family, const std::vector<std::size_t>& varia
         r.reason = std::string("threw: ") + e.what();
       }
     }
-    if (log) std::fprintf(log, "kprof: %s %-14s %s%s%s\n", label.c_str(), r.variant.c_str(),
-                          std::string(to_string(r.status)).c_str(), r.reason.empty() ? "" : ": ", r.reason.c_str());
+    if (log)
+      std::fprintf(log, "kprof: %s %-14s %s%s%s\n", label.c_str(), r.variant.c_str(),
+                   std::string(to_string(r.status)).c_str(), r.reason.empty() ? "" : ": ", r.reason.c_str());
     if (r.status == Status::ok) timed.push_back(i);
     group.push_back(std::move(r));
   }
@@ -197,10 +196,14 @@ std::string describe_code_path(const FamilyRecord& family, std::size_t variant) 
   const VariantSpec& spec = family.variants.at(variant).spec;
   if (spec.code_path) return spec.code_path();
   switch (spec.kind) {
-    case Kind::blas: return blas_code_path();
-    case Kind::simd: return std::string(to_string(spec.isa)) + " intrinsics";
-    case Kind::scalar: return "plain C++ at the x86-64 baseline (SSE2 autovectorisation)";
-    default: return std::string(to_string(spec.kind));
+    case Kind::blas:
+      return blas_code_path();
+    case Kind::simd:
+      return std::string(to_string(spec.isa)) + " intrinsics";
+    case Kind::scalar:
+      return "plain C++ at the x86-64 baseline (SSE2 autovectorisation)";
+    default:
+      return std::string(to_string(spec.kind));
   }
 }
 

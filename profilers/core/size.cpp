@@ -22,8 +22,8 @@ std::int64_t parse_int(std::string_view text, std::string_view what, const std::
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    throw UsageError("bad size '" + std::string(what) + "': '" + std::string(text) +
-                     "' is not a whole number; " + rule(params));
+    throw UsageError("bad size '" + std::string(what) + "': '" + std::string(text) + "' is not a whole number; " +
+                     rule(params));
   }
   return value;
 }
@@ -32,9 +32,8 @@ void set(std::vector<std::pair<std::string, std::int64_t>>& values, const std::v
          std::size_t index, std::int64_t value) {
   const SizeParam& p = params[index];
   if (value < p.min || value > p.max) {
-    throw UsageError("bad size: " + p.name + "=" + std::to_string(value) + " is outside " +
-                     std::to_string(p.min) + ".." + std::to_string(p.max) +
-                     (p.help.empty() ? "" : " (" + p.help + ")"));
+    throw UsageError("bad size: " + p.name + "=" + std::to_string(value) + " is outside " + std::to_string(p.min) +
+                     ".." + std::to_string(p.max) + (p.help.empty() ? "" : " (" + p.help + ")"));
   }
   values[index].second = value;
 }
@@ -84,7 +83,8 @@ Size parse_size(const std::vector<SizeParam>& params, std::string_view spec) {
       for (std::size_t i = 0; i < params.size(); ++i)
         if (params[i].name == name) index = i;
       if (index == params.size())
-        throw UsageError("bad size '" + std::string(spec) + "': no parameter '" + std::string(name) + "'; " + rule(params));
+        throw UsageError("bad size '" + std::string(spec) + "': no parameter '" + std::string(name) + "'; " +
+                         rule(params));
       set(values, params, index, parse_int(item.substr(eq + 1), spec, params));
     } else if (item.find('x') != std::string_view::npos) {
       std::size_t shape_index = 0;
@@ -93,7 +93,8 @@ Size parse_size(const std::vector<SizeParam>& params, std::string_view spec) {
         auto x = dims.find('x');
         while (shape_index < params.size() && !params[shape_index].is_shape) ++shape_index;
         if (shape_index == params.size())
-          throw UsageError("bad size '" + std::string(spec) + "': more dimensions than the family has; " + rule(params));
+          throw UsageError("bad size '" + std::string(spec) + "': more dimensions than the family has; " +
+                           rule(params));
         set(values, params, shape_index++, parse_int(dims.substr(0, x), spec, params));
         if (x == std::string_view::npos) break;
         dims.remove_prefix(x + 1);

@@ -17,29 +17,63 @@ json size_json(const Size& s) {
 }
 
 json stats_json(const TimingStats& t) {
-  return {{"iterations_per_round", t.iterations_per_round}, {"round_ns", t.round_ns}, {"median_ns", t.median_ns},
-          {"min_ns", t.min_ns}, {"max_ns", t.max_ns}, {"mad_ns", t.mad_ns}, {"q1_ns", t.q1_ns}, {"q3_ns", t.q3_ns}};
+  return {{"iterations_per_round", t.iterations_per_round},
+          {"round_ns", t.round_ns},
+          {"median_ns", t.median_ns},
+          {"min_ns", t.min_ns},
+          {"max_ns", t.max_ns},
+          {"mad_ns", t.mad_ns},
+          {"q1_ns", t.q1_ns},
+          {"q3_ns", t.q3_ns}};
 }
 
 json result_json(const Result& r) {
-  json j = {{"family", r.family}, {"variant", r.variant}, {"kind", to_string(r.kind)}, {"isa", to_string(r.isa)},
-            {"dtype", to_string(r.dtype)}, {"size", size_json(r.size)}, {"status", to_string(r.status)},
-            {"reason", r.reason}, {"code_path", r.code_path}, {"max_rel_error", r.max_rel_error},
-            {"tolerance", r.tolerance}, {"flops", r.flops}, {"bytes", r.bytes}, {"time", stats_json(r.time)},
-            {"gflops", r.gflops}, {"gbps", r.gbps}, {"pct_peak", r.pct_peak}, {"bound", r.bound}};
+  json j = {{"family", r.family},
+            {"variant", r.variant},
+            {"kind", to_string(r.kind)},
+            {"isa", to_string(r.isa)},
+            {"dtype", to_string(r.dtype)},
+            {"size", size_json(r.size)},
+            {"status", to_string(r.status)},
+            {"reason", r.reason},
+            {"code_path", r.code_path},
+            {"max_rel_error", r.max_rel_error},
+            {"tolerance", r.tolerance},
+            {"flops", r.flops},
+            {"bytes", r.bytes},
+            {"time", stats_json(r.time)},
+            {"gflops", r.gflops},
+            {"gbps", r.gbps},
+            {"pct_peak", r.pct_peak},
+            {"bound", r.bound}};
   j["speedup_vs_scalar"] = r.speedup_vs_scalar ? json(*r.speedup_vs_scalar) : json(nullptr);
   return j;
 }
 
 json env_json(const Environment& e) {
-  return {{"hostname", e.hostname}, {"os", e.os}, {"cpu_model", e.cpu_model}, {"cpu_flags", e.cpu_flags},
-          {"widest_isa", e.widest_isa}, {"logical_cpus", e.logical_cpus}, {"governor", e.governor},
-          {"hypervisor", e.hypervisor}, {"perf_counters", e.perf_counters}, {"compiler", e.compiler},
-          {"cxx_flags", e.cxx_flags}, {"build_type", e.build_type}, {"optimized", e.optimized},
-          {"blas_library", e.blas_library}, {"blas_version", e.blas_version}, {"blas_config", e.blas_config},
-          {"blas_core", e.blas_core}, {"blas_threads", e.blas_threads},
-          {"openblas_coretype_env", e.openblas_coretype_env}, {"omp_threads", e.omp_threads},
-          {"threads", e.threads}, {"eigen_version", e.eigen_version}, {"warnings", e.warnings},
+  return {{"hostname", e.hostname},
+          {"os", e.os},
+          {"cpu_model", e.cpu_model},
+          {"cpu_flags", e.cpu_flags},
+          {"widest_isa", e.widest_isa},
+          {"logical_cpus", e.logical_cpus},
+          {"governor", e.governor},
+          {"hypervisor", e.hypervisor},
+          {"perf_counters", e.perf_counters},
+          {"compiler", e.compiler},
+          {"cxx_flags", e.cxx_flags},
+          {"build_type", e.build_type},
+          {"optimized", e.optimized},
+          {"blas_library", e.blas_library},
+          {"blas_version", e.blas_version},
+          {"blas_config", e.blas_config},
+          {"blas_core", e.blas_core},
+          {"blas_threads", e.blas_threads},
+          {"openblas_coretype_env", e.openblas_coretype_env},
+          {"omp_threads", e.omp_threads},
+          {"threads", e.threads},
+          {"eigen_version", e.eigen_version},
+          {"warnings", e.warnings},
           {"fingerprint", e.fingerprint}};
 }
 
@@ -169,8 +203,11 @@ json to_json(const Run& run) {
           {"git_commit", run.git_commit},
           {"environment", env_json(run.environment)},
           {"machine_peak",
-           {{"f64_gflops", run.peak.f64_gflops}, {"f32_gflops", run.peak.f32_gflops},
-            {"triad_gbps", run.peak.triad_gbps}, {"isa", run.peak.isa}, {"measured_at", run.peak.measured_at},
+           {{"f64_gflops", run.peak.f64_gflops},
+            {"f32_gflops", run.peak.f32_gflops},
+            {"triad_gbps", run.peak.triad_gbps},
+            {"isa", run.peak.isa},
+            {"measured_at", run.peak.measured_at},
             {"from_cache", run.peak.from_cache}}},
           {"results", results},
           {"sections", sections}};
@@ -181,8 +218,8 @@ Run run_from_json(const json& j, std::string_view source) {
   if (!j.is_object()) throw UsageError(std::string(source) + ": not a kprof run document (expected a JSON object)");
   int version = r.get<int>(j, "schema_version", "");
   if (version != kRunSchemaVersion)
-    throw UsageError(std::string(source) + ": schema_version " + std::to_string(version) + " is not supported (this kprof reads " +
-                     std::to_string(kRunSchemaVersion) + ")");
+    throw UsageError(std::string(source) + ": schema_version " + std::to_string(version) +
+                     " is not supported (this kprof reads " + std::to_string(kRunSchemaVersion) + ")");
   Run run;
   run.schema_version = version;
   run.kprof_version = r.get<std::string>(j, "kprof_version", "");
@@ -212,8 +249,8 @@ Run read_run(const std::filesystem::path& path) {
   try {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
-    throw UsageError(path.string() + ": not valid JSON (truncated or corrupt) at byte " + std::to_string(e.byte) + ": " +
-                     e.what());
+    throw UsageError(path.string() + ": not valid JSON (truncated or corrupt) at byte " + std::to_string(e.byte) +
+                     ": " + e.what());
   }
   return run_from_json(j, path.string());
 }

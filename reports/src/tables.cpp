@@ -22,9 +22,8 @@ std::string status_cell(const Result& r) {
 std::vector<std::string> result_row(const Result& r) {
   const bool timed = r.status == Status::ok;
   auto num = [&](double v, int d) { return timed ? format_fixed(v, d) : std::string("-"); };
-  std::string spread = timed && r.time.median_ns > 0
-                           ? "±" + format_fixed(100.0 * r.time.mad_ns / r.time.median_ns, 1) + "%"
-                           : "-";
+  std::string spread =
+      timed && r.time.median_ns > 0 ? "±" + format_fixed(100.0 * r.time.mad_ns / r.time.median_ns, 1) + "%" : "-";
   std::string speedup = timed && r.speedup_vs_scalar ? format_fixed(*r.speedup_vs_scalar, 1) + "x" : "-";
   return {r.family,
           r.variant,
@@ -43,8 +42,8 @@ std::vector<std::string> result_row(const Result& r) {
 
 Table results_table(const Run& run) {
   Table t;
-  t.header = {"family", "variant", "dtype", "size", "status", "median", "±MAD", "GFLOP/s", "GB/s",
-              "vs scalar", "% peak", "max rel err", "code path"};
+  t.header = {"family",  "variant", "dtype",     "size",   "status",      "median",   "±MAD",
+              "GFLOP/s", "GB/s",    "vs scalar", "% peak", "max rel err", "code path"};
   t.left_aligned = {true, true, true, true, true, false, false, false, false, false, false, false, true};
   for (const auto& r : run.results) t.rows.push_back(result_row(r));
   return t;
@@ -78,10 +77,14 @@ std::string format_fixed(double value, int decimals) {
 
 std::string format_duration_ns(double ns) {
   char buf[32];
-  if (ns < 1e3) std::snprintf(buf, sizeof buf, "%.0f ns", ns);
-  else if (ns < 1e6) std::snprintf(buf, sizeof buf, "%.3g us", ns / 1e3);
-  else if (ns < 1e9) std::snprintf(buf, sizeof buf, "%.3g ms", ns / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.3g s", ns / 1e9);
+  if (ns < 1e3)
+    std::snprintf(buf, sizeof buf, "%.0f ns", ns);
+  else if (ns < 1e6)
+    std::snprintf(buf, sizeof buf, "%.3g us", ns / 1e3);
+  else if (ns < 1e9)
+    std::snprintf(buf, sizeof buf, "%.3g ms", ns / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g s", ns / 1e9);
   return buf;
 }
 
@@ -123,7 +126,8 @@ std::string Table::markdown() const {
   std::string out = "|";
   for (const auto& h : header) out += " " + escape(h) + " |";
   out += "\n|";
-  for (std::size_t c = 0; c < header.size(); ++c) out += (c < left_aligned.size() && left_aligned[c]) ? " :--- |" : " ---: |";
+  for (std::size_t c = 0; c < header.size(); ++c)
+    out += (c < left_aligned.size() && left_aligned[c]) ? " :--- |" : " ---: |";
   out += "\n";
   for (const auto& row : rows) {
     out += "|";
@@ -156,7 +160,8 @@ std::string render_markdown(const Run& run) {
   const Environment& e = run.environment;
   std::string out = "## kprof run\n\n";
   out += "| | |\n| :--- | :--- |\n";
-  out += "| CPU | " + e.cpu_model + " (" + std::to_string(e.logical_cpus) + " logical CPUs, widest ISA " + e.widest_isa + ") |\n";
+  out += "| CPU | " + e.cpu_model + " (" + std::to_string(e.logical_cpus) + " logical CPUs, widest ISA " +
+         e.widest_isa + ") |\n";
   out += "| Peak | " + peak_line(run.peak) + " |\n";
   out += "| BLAS | " + blas_line(e) + " |\n";
   out += "| Build | " + e.compiler + ", " + e.build_type + " `" + e.cxx_flags + "` |\n";
@@ -173,9 +178,10 @@ std::string render_markdown(const Run& run) {
       out += "- **" + std::string(to_string(r->status)) + "** `" + r->family + "/" + r->variant + "` " +
              std::string(to_string(r->dtype)) + " " + r->size.str() + ": " + r->reason + "\n";
   }
-  out += "\n% peak: share of the roofline bound at the kernel's arithmetic intensity (FMA peak for compute-bound "
-         "kernels, STREAM triad bandwidth for memory-bound ones, marked \"bw\"). ±MAD: median absolute deviation "
-         "of the interleaved rounds.\n";
+  out +=
+      "\n% peak: share of the roofline bound at the kernel's arithmetic intensity (FMA peak for compute-bound "
+      "kernels, STREAM triad bandwidth for memory-bound ones, marked \"bw\"). ±MAD: median absolute deviation "
+      "of the interleaved rounds.\n";
   return out;
 }
 

@@ -39,14 +39,18 @@ struct AxpyProblem {
 
 template <class T>
 T blas_dot(const T* x, const T* y, std::int64_t n) {
-  if constexpr (std::is_same_v<T, float>) return cblas_sdot(static_cast<blasint>(n), x, 1, y, 1);
-  else return cblas_ddot(static_cast<blasint>(n), x, 1, y, 1);
+  if constexpr (std::is_same_v<T, float>)
+    return cblas_sdot(static_cast<blasint>(n), x, 1, y, 1);
+  else
+    return cblas_ddot(static_cast<blasint>(n), x, 1, y, 1);
 }
 
 template <class T>
 void blas_axpy(T a, const T* x, T* y, std::int64_t n) {
-  if constexpr (std::is_same_v<T, float>) cblas_saxpy(static_cast<blasint>(n), a, x, 1, y, 1);
-  else cblas_daxpy(static_cast<blasint>(n), a, x, 1, y, 1);
+  if constexpr (std::is_same_v<T, float>)
+    cblas_saxpy(static_cast<blasint>(n), a, x, 1, y, 1);
+  else
+    cblas_daxpy(static_cast<blasint>(n), a, x, 1, y, 1);
 }
 
 const std::vector<std::string> kSizes = {"4096", "4194304"};  // in L1, and far beyond the caches

@@ -45,12 +45,12 @@ std::string_view to_string(Kind kind);
 struct VariantSpec {
   std::string name;
   Kind kind = Kind::scalar;
-  Isa isa = Isa::baseline;   // the variant is skipped, with the reason, on a CPU without it
-  std::string note;          // one line shown in `kprof list`
+  Isa isa = Isa::baseline;  // the variant is skipped, with the reason, on a CPU without it
+  std::string note;         // one line shown in `kprof list`
   // What really runs, asked at run time ("OpenBLAS 0.3.21 Haswell kernels, 1 thread"). Left empty,
   // the runner describes the path from kind and ISA.
   std::function<std::string()> code_path;
-  bool threaded = false;     // uses the --threads setting (TSan runs cover these)
+  bool threaded = false;  // uses the --threads setting (TSan runs cover these)
 };
 
 // A type-erased view of a problem's output, compared element by element with the reference.
@@ -84,7 +84,7 @@ struct FamilyRecord {
   std::vector<std::string> default_sizes;  // size specs `kprof run` uses when none is given
   std::function<double(const Size&)> flops;
   std::function<double(const Size&, std::size_t elem_bytes)> bytes;
-  double tolerance_f32 = 1e-4;   // max normwise relative error accepted
+  double tolerance_f32 = 1e-4;  // max normwise relative error accepted
   double tolerance_f64 = 1e-10;
   std::vector<Variant> variants;
   // Builds an instance whose variant indices match `variants`.
@@ -108,8 +108,7 @@ struct TypedOps {
 template <template <class> class P, class T>
 class TypedInstance final : public Instance {
  public:
-  TypedInstance(const Size& size, std::shared_ptr<const TypedOps<P, T>> ops)
-      : problem_(size), ops_(std::move(ops)) {}
+  TypedInstance(const Size& size, std::shared_ptr<const TypedOps<P, T>> ops) : problem_(size), ops_(std::move(ops)) {}
   void run_reference() override { ops_->reference(problem_); }
   void run(std::size_t index, std::int64_t iterations) override { ops_->batches.at(index)(problem_, iterations); }
   OutputView output() const override {
@@ -144,11 +143,26 @@ class Family {
     };
   }
 
-  Family& describe(std::string text) { record_->description = std::move(text); return *this; }
-  Family& param(SizeParam p) { record_->params.push_back(std::move(p)); return *this; }
-  Family& default_sizes(std::vector<std::string> specs) { record_->default_sizes = std::move(specs); return *this; }
-  Family& flops(std::function<double(const Size&)> f) { record_->flops = std::move(f); return *this; }
-  Family& bytes(std::function<double(const Size&, std::size_t)> f) { record_->bytes = std::move(f); return *this; }
+  Family& describe(std::string text) {
+    record_->description = std::move(text);
+    return *this;
+  }
+  Family& param(SizeParam p) {
+    record_->params.push_back(std::move(p));
+    return *this;
+  }
+  Family& default_sizes(std::vector<std::string> specs) {
+    record_->default_sizes = std::move(specs);
+    return *this;
+  }
+  Family& flops(std::function<double(const Size&)> f) {
+    record_->flops = std::move(f);
+    return *this;
+  }
+  Family& bytes(std::function<double(const Size&, std::size_t)> f) {
+    record_->bytes = std::move(f);
+    return *this;
+  }
   Family& tolerance(double f32, double f64) {
     record_->tolerance_f32 = f32;
     record_->tolerance_f64 = f64;
@@ -199,6 +213,6 @@ void fill_uniform(std::span<double> out, std::uint64_t seed, double lo = -1.0, d
 #define KPROF_CONCAT(a, b) KPROF_CONCAT_IMPL(a, b)
 
 // KPROF_FAMILY(name, ProblemTemplate).variant(...)...; registers a family at static-init time.
-#define KPROF_FAMILY(name, ProblemTemplate)                                                   \
+#define KPROF_FAMILY(name, ProblemTemplate)                                                          \
   [[maybe_unused]] static const ::kprof::Family<ProblemTemplate> KPROF_CONCAT(kprof_family_, name) = \
       ::kprof::Family<ProblemTemplate>(#name)

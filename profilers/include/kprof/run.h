@@ -20,39 +20,39 @@ inline constexpr int kRunSchemaVersion = 1;
 
 struct Environment {
   std::string hostname;
-  std::string os;                       // uname sysname + release
+  std::string os;  // uname sysname + release
   std::string cpu_model;
-  std::vector<std::string> cpu_flags;   // the SIMD-relevant subset of /proc/cpuinfo flags
-  std::string widest_isa;               // what kprof's dispatch would use
+  std::vector<std::string> cpu_flags;  // the SIMD-relevant subset of /proc/cpuinfo flags
+  std::string widest_isa;              // what kprof's dispatch would use
   int logical_cpus = 0;
-  std::string governor;                 // "" when not readable (VMs often hide cpufreq)
+  std::string governor;  // "" when not readable (VMs often hide cpufreq)
   bool hypervisor = false;
-  bool perf_counters = false;           // false: hardware counters unavailable (perf_event_open)
+  bool perf_counters = false;  // false: hardware counters unavailable (perf_event_open)
   std::string compiler;
   std::string cxx_flags;
   std::string build_type;
-  bool optimized = true;                // false: an unoptimised build; numbers are meaningless
-  std::string blas_library;             // "OpenBLAS"
+  bool optimized = true;     // false: an unoptimised build; numbers are meaningless
+  std::string blas_library;  // "OpenBLAS"
   std::string blas_version;
-  std::string blas_config;              // openblas_get_config()
-  std::string blas_core;                // openblas_get_corename(): the kernels really used
+  std::string blas_config;  // openblas_get_config()
+  std::string blas_core;    // openblas_get_corename(): the kernels really used
   int blas_threads = 1;
-  std::string openblas_coretype_env;    // OPENBLAS_CORETYPE as set, "" when unset
+  std::string openblas_coretype_env;  // OPENBLAS_CORETYPE as set, "" when unset
   int omp_threads = 1;
-  int threads = 1;                      // kprof --threads for the run
+  int threads = 1;  // kprof --threads for the run
   std::string eigen_version;
-  std::vector<std::string> warnings;    // what makes these figures unreliable, and the fix
-  std::string fingerprint;              // hash of what makes two runs comparable
+  std::vector<std::string> warnings;  // what makes these figures unreliable, and the fix
+  std::string fingerprint;            // hash of what makes two runs comparable
 
   bool operator==(const Environment&) const = default;
 };
 
 struct MachinePeak {
-  double f64_gflops = 0;   // FMA throughput, one core, widest ISA
+  double f64_gflops = 0;  // FMA throughput, one core, widest ISA
   double f32_gflops = 0;
-  double triad_gbps = 0;   // STREAM triad, one core
+  double triad_gbps = 0;  // STREAM triad, one core
   std::string isa;
-  std::string measured_at; // ISO time; cached per CPU model and kprof build
+  std::string measured_at;  // ISO time; cached per CPU model and kprof build
   bool from_cache = false;
   bool operator==(const MachinePeak&) const = default;
 };
@@ -63,7 +63,7 @@ struct TimingStats {
   double median_ns = 0;
   double min_ns = 0;
   double max_ns = 0;
-  double mad_ns = 0;             // median absolute deviation
+  double mad_ns = 0;  // median absolute deviation
   double q1_ns = 0;
   double q3_ns = 0;
   bool operator==(const TimingStats&) const = default;
@@ -81,29 +81,29 @@ struct Result {
   DType dtype = DType::f64;
   Size size;
   Status status = Status::ok;
-  std::string reason;          // why wrong / skipped / failed
-  std::string code_path;       // what really ran
-  double max_rel_error = 0;    // normwise: max|out-ref| / max|ref|
+  std::string reason;        // why wrong / skipped / failed
+  std::string code_path;     // what really ran
+  double max_rel_error = 0;  // normwise: max|out-ref| / max|ref|
   double tolerance = 0;
-  double flops = 0;            // per call
-  double bytes = 0;            // per call
-  TimingStats time;            // empty unless status == ok
+  double flops = 0;  // per call
+  double bytes = 0;  // per call
+  TimingStats time;  // empty unless status == ok
   double gflops = 0;
   double gbps = 0;
   std::optional<double> speedup_vs_scalar;
-  double pct_peak = 0;         // % of the roofline bound at this kernel's arithmetic intensity
-  std::string bound;           // "compute" or "memory": which roof applies
+  double pct_peak = 0;  // % of the roofline bound at this kernel's arithmetic intensity
+  std::string bound;    // "compute" or "memory": which roof applies
   bool operator==(const Result&) const = default;
 
-  std::string key() const;     // "family/variant/dtype/size", unique within a run
+  std::string key() const;  // "family/variant/dtype/size", unique within a run
 };
 
 struct Run {
   int schema_version = kRunSchemaVersion;
   std::string kprof_version;
   std::string created_utc;
-  std::string command;          // the command line that made it
-  std::string git_commit;       // KPROF_GIT_COMMIT or `git rev-parse HEAD` of the cwd, if any
+  std::string command;     // the command line that made it
+  std::string git_commit;  // KPROF_GIT_COMMIT or `git rev-parse HEAD` of the cwd, if any
   Environment environment;
   MachinePeak peak;
   std::vector<Result> results;

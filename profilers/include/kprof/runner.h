@@ -16,11 +16,11 @@ struct RunOptions {
   std::vector<std::string> filters;  // "gemm/blas", "distances" ...
   std::vector<std::string> sizes;    // size specs; empty: each family's default sizes
   std::vector<DType> dtypes = {DType::f64, DType::f32};
-  int rounds = 11;                   // interleaved rounds (A B C A B C ...), odd so the median is a sample
-  double min_round_seconds = 0.02;   // each variant's batch per round lasts at least this long
+  int rounds = 11;                  // interleaved rounds (A B C A B C ...), odd so the median is a sample
+  double min_round_seconds = 0.02;  // each variant's batch per round lasts at least this long
   double warmup_seconds = 0.05;
   int threads = 1;
-  bool check = true;                 // correctness check before timing (never skip in reports)
+  bool check = true;  // correctness check before timing (never skip in reports)
 };
 
 // Runs the selection: correctness first, then warm-up and interleaved rounds. Progress lines go

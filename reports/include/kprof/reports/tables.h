@@ -19,8 +19,8 @@ struct Table {
   std::vector<std::string> header;
   std::vector<bool> left_aligned;  // per column; missing entries are right-aligned
   std::vector<std::vector<std::string>> rows;
-  std::string text() const;        // aligned columns, two spaces apart
-  std::string markdown() const;    // GFM pipe table
+  std::string text() const;      // aligned columns, two spaces apart
+  std::string markdown() const;  // GFM pipe table
 };
 
 }  // namespace kprof
