@@ -14,7 +14,7 @@ endfunction()
 
 # Warnings for kprof's own code only (users embedding kprof keep their own flags).
 function(kprof_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-unused-parameter -Wno-missing-field-initializers)
 endfunction()
 
 # kprof_add_family(<name> SOURCES ... [AVX2 ...] [AVX512 ...] [LIBS ...]): a built-in kernel family
@@ -34,4 +34,20 @@ function(kprof_add_family name)
   target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
   kprof_warnings(${target})
   set_property(GLOBAL APPEND PROPERTY KPROF_FAMILIES ${target})
+  # The instrumented flavour (docs/LINES.md): the same sources with KPROF_LINE markers compiled in,
+  # linked into `kprof-instrumented`, which `kprof lines` runs when the plain binary has no markers.
+  if(KPROF_BUILD_INSTRUMENTED AND NOT KPROF_INSTRUMENT AND TARGET kprof_lines)
+    add_library(${target}_instrumented OBJECT ${F_SOURCES} ${F_AVX2} ${F_AVX512})
+    target_compile_definitions(${target}_instrumented PRIVATE KPROF_INSTRUMENT=1)
+    target_link_libraries(${target}_instrumented PUBLIC kprof_core kprof_lines ${F_LIBS})
+    target_include_directories(${target}_instrumented PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+    kprof_warnings(${target}_instrumented)
+    set_property(GLOBAL APPEND PROPERTY KPROF_INSTRUMENTED_FAMILIES ${target}_instrumented)
+  endif()
+endfunction()
+
+# kprof_instrument(<target>): compile the KPROF_FUNCTION / KPROF_LINE markers in for one target of
+# yours (line-level timers, docs/LINES.md); everywhere else they expand to nothing.
+function(kprof_instrument target)
+  target_compile_definitions(${target} PRIVATE KPROF_INSTRUMENT=1)
 endfunction()

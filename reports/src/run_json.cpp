@@ -1,5 +1,7 @@
 #include "kprof/reports/run_json.h"
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "kprof/atomic_file.h"
@@ -37,7 +39,8 @@ json result_json(const Result& r) {
             {"status", to_string(r.status)},
             {"reason", r.reason},
             {"code_path", r.code_path},
-            {"max_rel_error", r.max_rel_error},
+            // JSON has no infinity: an unbounded error (NaN output, size mismatch) is written as null.
+            {"max_rel_error", std::isfinite(r.max_rel_error) ? json(r.max_rel_error) : json(nullptr)},
             {"tolerance", r.tolerance},
             {"flops", r.flops},
             {"bytes", r.bytes},
@@ -166,7 +169,9 @@ Result result_from(const json& j, const Reader& r, const std::string& w) {
   x.status = r.wrap(w + "status", [&] { return status_from_string(r.get<std::string>(j, "status", w)); });
   x.reason = r.get<std::string>(j, "reason", w);
   x.code_path = r.get<std::string>(j, "code_path", w);
-  x.max_rel_error = r.get<double>(j, "max_rel_error", w);
+  x.max_rel_error = j.contains("max_rel_error") && j.at("max_rel_error").is_null()
+                        ? std::numeric_limits<double>::infinity()
+                        : r.get<double>(j, "max_rel_error", w);
   x.tolerance = r.get<double>(j, "tolerance", w);
   x.flops = r.get<double>(j, "flops", w);
   x.bytes = r.get<double>(j, "bytes", w);

@@ -48,14 +48,22 @@ std::string to_regex(const std::string& pattern) {
 }  // namespace
 
 std::string match_golden(const std::string& expected_patterns, const std::string& actual) {
+  const std::string repeat = "{repeat}";
   auto want = lines(expected_patterns);
   auto got = lines(actual);
-  for (std::size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
-    if (i >= want.size()) return "extra output line " + std::to_string(i + 1) + ": '" + got[i] + "'";
-    if (i >= got.size()) return "missing output line " + std::to_string(i + 1) + ", expected '" + want[i] + "'";
-    if (!std::regex_match(got[i], std::regex(to_regex(want[i]))))
-      return "line " + std::to_string(i + 1) + ":\n  expected: " + want[i] + "\n  actual:   " + got[i];
+  std::size_t g = 0;
+  for (std::size_t w = 0; w < want.size(); ++w) {
+    if (want[w].rfind(repeat, 0) == 0) {
+      std::regex re(to_regex(want[w].substr(repeat.size())));
+      while (g < got.size() && std::regex_match(got[g], re)) ++g;
+      continue;
+    }
+    if (g >= got.size()) return "missing output line " + std::to_string(g + 1) + ", expected '" + want[w] + "'";
+    if (!std::regex_match(got[g], std::regex(to_regex(want[w]))))
+      return "line " + std::to_string(g + 1) + ":\n  expected: " + want[w] + "\n  actual:   " + got[g];
+    ++g;
   }
+  if (g < got.size()) return "extra output line " + std::to_string(g + 1) + ": '" + got[g] + "'";
   return "";
 }
 

@@ -4,7 +4,9 @@
 //   {float}  a decimal number (optionally signed, with exponent)   {int}  a whole number
 //   {dur}    a duration such as "93.4 us"                          {any}  anything up to the next literal
 //   {ws}     one or more spaces
-// and everything else is literal. Trailing spaces are ignored. Lines must match one to one.
+// and everything else is literal. Trailing spaces are ignored. Lines match one to one, except that a
+// pattern line starting with {repeat} matches zero or more consecutive lines (machine-dependent
+// warnings, one row per registered variant).
 #include <string>
 
 namespace kprof::test {

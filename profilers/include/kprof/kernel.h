@@ -82,6 +82,9 @@ struct FamilyRecord {
   std::string description;
   std::vector<SizeParam> params;
   std::vector<std::string> default_sizes;  // size specs `kprof run` uses when none is given
+  // Sizes kprof's correctness suite checks every variant at (odd tails included). Empty: 1, 7, 33,
+  // 1000 for every shape parameter, plus non-square mixes of 1, 7 and 33.
+  std::vector<std::string> test_sizes;
   std::function<double(const Size&)> flops;
   std::function<double(const Size&, std::size_t elem_bytes)> bytes;
   double tolerance_f32 = 1e-4;  // max normwise relative error accepted
@@ -149,6 +152,10 @@ class Family {
   }
   Family& param(SizeParam p) {
     record_->params.push_back(std::move(p));
+    return *this;
+  }
+  Family& test_sizes(std::vector<std::string> specs) {
+    record_->test_sizes = std::move(specs);
     return *this;
   }
   Family& default_sizes(std::vector<std::string> specs) {

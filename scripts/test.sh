@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds kprof and runs the whole test suite:
+#   1. RelWithDebInfo build, every test except the `long` label;
+#   2. ASan+UBSan build, every test that can run under ASan (not `no_asan`, not `long`);
+#   3. TSan build, the tests labelled `threads`;
+#   4. libFuzzer (clang) on every parser of outside files, a short run each.
+# Usage: scripts/test.sh [--quick] (step 1 only) [--long] (also the `long` label in step 1)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+quick=0
+long=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --long) long=1 ;;
+    *) echo "usage: scripts/test.sh [--quick] [--long]" >&2; exit 2 ;;
+  esac
+done
+jobs="$(nproc)"
+"$root/scripts/setup.sh"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+# Builds only the executables the selected tests run: sanitizer builds of everything would double CI time.
+build_tests() {  # build-dir ctest-label-args...
+  local dir="$1"; shift
+  local names
+  names=$(ctest --test-dir "$dir" -N "$@" | awk '/Test +#/ {print $3}')
+  [ -n "$names" ] && cmake --build "$dir" -j"$jobs" --target kprof $names
+}
+
+step "release build and tests"
+"$root/scripts/build.sh" "$root/build"
+if [ $long -eq 1 ]; then
+  ctest --test-dir "$root/build" --output-on-failure -j"$jobs"
+else
+  ctest --test-dir "$root/build" --output-on-failure -j"$jobs" -LE long
+fi
+[ $quick -eq 1 ] && exit 0
+
+step "ASan + UBSan"
+cmake -S "$root" -B "$root/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKPROF_SANITIZE=address,undefined \
+  -DKPROF_BUILD_BENCHMARKS=OFF >/dev/null
+build_tests "$root/build-asan" -LE "no_asan|long|valgrind"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$root/build-asan" --output-on-failure -j"$jobs" -LE "no_asan|long|valgrind"
+
+step "TSan (threaded parts)"
+cmake -S "$root" -B "$root/build-tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKPROF_SANITIZE=thread \
+  -DKPROF_BUILD_BENCHMARKS=OFF >/dev/null
+build_tests "$root/build-tsan" -L threads -LE "no_tsan|long"
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir "$root/build-tsan" --output-on-failure -j"$jobs" -L threads -LE "no_tsan|long"
+
+step "libFuzzer"
+CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DKPROF_BUILD_FUZZERS=ON -DKPROF_BUILD_TESTS=ON -DKPROF_BUILD_BENCHMARKS=OFF >/dev/null
+fuzzers=$(cmake --build "$root/build-fuzz" --target help | awk -F: '/^fuzz_/ {print $1}')
+if [ -z "$fuzzers" ]; then
+  echo "no fuzz targets defined"
+else
+  cmake --build "$root/build-fuzz" -j"$jobs" --target $fuzzers
+  fuzz_seconds="${KPROF_FUZZ_SECONDS:-30}"
+  for f in $fuzzers; do
+    exe=$(find "$root/build-fuzz" -type f -name "$f" -perm -u+x | head -n 1)
+    corpus="$root/tests/fuzz/corpus/${f#fuzz_}"
+    work=$(mktemp -d)
+    [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/
+    echo "$f: ${fuzz_seconds}s"
+    "$exe" -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" 2>&1 | tail -n 3
+    rm -rf "$work"
+  done
+fi
+step "all test stages passed"

@@ -1,0 +1,150 @@
+// Registry selection rules and runner behaviour: correctness before timing, ISA skip, failures.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cmath>
+#include <limits>
+
+#include "kprof/errors.h"
+#include "kprof/registry.h"
+#include "kprof/runner.h"
+#include "test_family.h"
+
+namespace kprof {
+namespace {
+
+std::string error_of(const std::vector<std::string>& filters) {
+  try {
+    select(filters);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+std::vector<std::string> selected_names(const std::vector<std::string>& filters) {
+  std::vector<std::string> names;
+  for (const auto& s : select(filters))
+    for (auto v : s.variants) names.push_back(s.family->name + "/" + s.family->variants[v].spec.name);
+  return names;
+}
+
+TEST(Registry, SelectsFamiliesVariantsAndGlobs) {
+  EXPECT_EQ(selected_names({"testfam"}),
+            (std::vector<std::string>{"testfam/scalar", "testfam/wrong", "testfam/needs-avx512", "testfam/throws"}));
+  EXPECT_EQ(selected_names({"testfam/w*"}), (std::vector<std::string>{"testfam/wrong"}));
+  EXPECT_EQ(selected_names({"testfam/throws,scalar"}), (std::vector<std::string>{"testfam/scalar", "testfam/throws"}));
+  EXPECT_EQ(selected_names({"testfam/*s*"}),
+            (std::vector<std::string>{"testfam/scalar", "testfam/needs-avx512", "testfam/throws"}));
+}
+
+TEST(Registry, UnknownNamesListWhatExists) {
+  std::string family_error = error_of({"nosuch"});
+  EXPECT_NE(family_error.find("unknown kernel family 'nosuch'"), std::string::npos) << family_error;
+  EXPECT_NE(family_error.find("testfam"), std::string::npos) << family_error;
+  std::string variant_error = error_of({"testfam/nosuch"});
+  EXPECT_NE(variant_error.find("unknown variant 'nosuch'"), std::string::npos) << variant_error;
+  EXPECT_NE(variant_error.find("scalar, wrong, needs-avx512, throws"), std::string::npos) << variant_error;
+}
+
+TEST(Registry, SelectOneWantsExactlyOneVariant) {
+  VariantRef ref = select_one("testfam/wrong");
+  EXPECT_EQ(ref.family->variants[ref.variant].spec.name, "wrong");
+  EXPECT_THROW(select_one("testfam"), UsageError);
+  EXPECT_THROW(select_one("testfam/*"), UsageError);
+  EXPECT_THROW(select_one("testfam/a,b"), UsageError);
+}
+
+TEST(Registry, DuplicateFamilyIsAProgrammingError) { EXPECT_THROW(register_family("testfam"), std::logic_error); }
+
+RunOptions quick(std::vector<std::string> filters) {
+  RunOptions o;
+  o.filters = std::move(filters);
+  o.sizes = {"333"};
+  o.dtypes = {DType::f64, DType::f32};
+  o.rounds = 3;
+  o.min_round_seconds = 0.0005;
+  o.warmup_seconds = 0.0005;
+  return o;
+}
+
+const MachinePeak kPeak{10, 20, 5, "test", "", true};
+
+TEST(Runner, ChecksBeforeTimingAndReportsWrongFailedAndSkipped) {
+  setenv("KPROF_DISABLE_ISA", "avx512", 1);
+  auto results = run_benchmarks(quick({"testfam"}), kPeak, nullptr);
+  unsetenv("KPROF_DISABLE_ISA");
+  ASSERT_EQ(results.size(), 8u);  // 4 variants x 2 dtypes
+  for (const Result& r : results) {
+    SCOPED_TRACE(r.key());
+    EXPECT_EQ(r.size.str(), "n=333");
+    if (r.variant == "scalar") {
+      EXPECT_EQ(r.status, Status::ok);
+      EXPECT_EQ(r.max_rel_error, 0.0);
+      EXPECT_EQ(r.time.round_ns.size(), 3u);
+      EXPECT_GT(r.time.median_ns, 0);
+      EXPECT_GT(r.gflops, 0);
+      ASSERT_TRUE(r.speedup_vs_scalar.has_value());
+      EXPECT_DOUBLE_EQ(*r.speedup_vs_scalar, 1.0);
+    } else if (r.variant == "wrong") {
+      EXPECT_EQ(r.status, Status::wrong);
+      EXPECT_GT(r.max_rel_error, r.tolerance);
+      EXPECT_TRUE(r.time.round_ns.empty()) << "a wrong variant must not be timed";
+      EXPECT_NE(r.reason.find("exceeds tolerance"), std::string::npos);
+    } else if (r.variant == "needs-avx512") {
+      EXPECT_EQ(r.status, Status::skipped);
+      EXPECT_NE(r.reason.find("masked by KPROF_DISABLE_ISA"), std::string::npos) << r.reason;
+      EXPECT_TRUE(r.time.round_ns.empty());
+    } else {
+      EXPECT_EQ(r.status, Status::failed);
+      EXPECT_NE(r.reason.find("out of cheese"), std::string::npos);
+    }
+  }
+}
+
+TEST(Runner, VariantNeedingMissingIsaNeverRunsInARegion) {
+  setenv("KPROF_DISABLE_ISA", "avx2", 1);  // masking AVX2 masks AVX-512 too
+  EXPECT_FALSE(cpu_supports(Isa::avx512));
+  EXPECT_FALSE(cpu_supports(Isa::avx2));
+  RegionHooks hooks;
+  RegionOptions options;
+  options.size = Size({{"n", 10}});
+  EXPECT_THROW(run_region(select_one("testfam/needs-avx512"), options, hooks), UsageError);
+  unsetenv("KPROF_DISABLE_ISA");
+}
+
+TEST(Runner, RegionHooksSurroundOnlyTheRepeatedCalls) {
+  struct Counting : RegionHooks {
+    int enters = 0, exits = 0;
+    void on_enter() override { ++enters; }
+    void on_exit() override { ++exits; }
+  } hooks;
+  RegionOptions options;
+  options.size = Size({{"n", 100}});
+  options.iterations = 5;
+  double seconds = run_region(select_one("testfam/scalar"), options, hooks);
+  EXPECT_EQ(hooks.enters, 1);
+  EXPECT_EQ(hooks.exits, 1);
+  EXPECT_GE(seconds, 0);
+}
+
+TEST(Runner, MaxRelErrorIsNormwiseAndCatchesNaN) {
+  std::vector<double> ref = {1, -4, 2}, out = {1, -4, 2.5};
+  OutputView r{ref.data(), 3, DType::f64}, o{out.data(), 3, DType::f64};
+  EXPECT_DOUBLE_EQ(max_rel_error(o, r), 0.5 / 4);
+  out[1] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_TRUE(std::isinf(max_rel_error(o, r)));
+  OutputView shorter{out.data(), 2, DType::f64};
+  EXPECT_TRUE(std::isinf(max_rel_error(shorter, r)));
+}
+
+TEST(Runner, CheckVariantUsesFreshProblems) {
+  Size size({{"n", 64}});
+  CheckResult good = check_variant(*registry().find("testfam"), 0, size, DType::f32);
+  EXPECT_TRUE(good.ok);
+  CheckResult bad = check_variant(*registry().find("testfam"), 1, size, DType::f32);
+  EXPECT_FALSE(bad.ok);
+}
+
+}  // namespace
+}  // namespace kprof
