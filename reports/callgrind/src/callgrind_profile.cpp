@@ -76,4 +76,8 @@ std::vector<std::int64_t> CallgrindProfile::totals() const {
   return sum;
 }
 
+std::vector<std::int64_t> CallgrindProfile::stated_totals() const {
+  return summary.size() == events.size() ? summary : totals();
+}
+
 }  // namespace kprof

@@ -114,7 +114,7 @@ class Writer {
     out_ += "events:";
     for (const auto& e : p_.events) out_ += ' ' + e;
     out_ += "\nsummary:";
-    append_costs(out_, p_.totals());
+    append_costs(out_, p_.stated_totals());
     out_ += "\n\n";
   }
 

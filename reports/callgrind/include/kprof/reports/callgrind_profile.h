@@ -71,7 +71,9 @@ struct CallgrindProfile {
   std::vector<std::string> event_names;   // event: <short> : <long name>, parallel to events (may be empty)
   bool instr_positions = false;           // positions: "instr line" (true) or "line" (false)
   int parts = 1;                          // reader: how many parts ("part:") were merged
-  std::vector<std::int64_t> summary;      // reader: the file's summary:/totals: line ({} if none)
+  // reader: the file's stated total per event, summed over parts: "summary:" (or "totals:" when
+  // a part has no summary). callgrind_annotate prints this as PROGRAM TOTALS. {} if not stated.
+  std::vector<std::int64_t> summary;
   std::vector<CallgrindFunction> functions;
 
   // The function (object, file, name), created if new. Linear search: producers keep the
@@ -80,6 +82,8 @@ struct CallgrindProfile {
   std::size_t event_index(std::string_view event) const;  // events.size() when absent
   // Sum of every function's self cost, per event (what callgrind_annotate reports as totals).
   std::vector<std::int64_t> totals() const;
+  // The stated summary when the file has one, else totals(): what percentages refer to.
+  std::vector<std::int64_t> stated_totals() const;
 };
 
 }  // namespace kprof

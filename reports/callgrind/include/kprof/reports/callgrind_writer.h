@@ -1,7 +1,8 @@
 #pragma once
 // The one callgrind-format writer of kprof: files that kcachegrind and callgrind_annotate open.
 // Names are compressed ("fn=(3) name" once, then "fn=(3)"), addresses are written relative to
-// the previous cost line ("+4"), and a "summary:" and "totals:" line carry the totals.
+// the previous cost line ("+4"). "summary:" carries CallgrindProfile::stated_totals() (a file read
+// back keeps callgrind's own summary) and the closing "totals:" the sum of the cost lines.
 #include <filesystem>
 #include <string>
 

@@ -1,0 +1,190 @@
+// Hotspot tables: per-function and per-line sums over a callgrind-format profile.
+#include "kprof/reports/callgrind_hotspots.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <unordered_map>
+
+#include "kprof/errors.h"
+
+namespace kprof {
+namespace {
+
+void add_into(std::vector<std::int64_t>& sum, const std::vector<std::int64_t>& costs) {
+  if (sum.size() < costs.size()) sum.resize(costs.size(), 0);
+  for (std::size_t i = 0; i < costs.size(); ++i) sum[i] += costs[i];
+}
+
+std::string function_key(const std::string& object, const std::string& name) { return object + '\0' + name; }
+
+std::string percent(std::int64_t part, std::int64_t total) {
+  if (total == 0) return "-";
+  return format_fixed(100.0 * static_cast<double>(part) / static_cast<double>(total), 1) + "%";
+}
+
+std::string shorten_path(const std::string& path) {
+  // The last two components are enough to recognise a file in a table.
+  std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return path;
+  std::size_t prev = path.rfind('/', slash - 1);
+  return prev == std::string::npos ? path : path.substr(prev + 1);
+}
+
+std::string shorten_name(const std::string& name, std::size_t max = 70) {
+  return name.size() <= max ? name : name.substr(0, max - 3) + "...";
+}
+
+}  // namespace
+
+std::string format_count(std::int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return value < 0 ? "-" + out : out;
+}
+
+Hotspots compute_hotspots(const CallgrindProfile& profile, const std::string& sort_event) {
+  Hotspots h;
+  h.events = profile.events;
+  h.totals = profile.stated_totals();
+  if (!sort_event.empty()) {
+    h.sort_event = profile.event_index(sort_event);
+    if (h.sort_event >= profile.events.size()) {
+      std::string known;
+      for (const auto& e : profile.events) known += (known.empty() ? "" : ", ") + e;
+      throw UsageError("event '" + sort_event + "' is not in the profile (it has " + known + ")");
+    }
+  }
+  const std::size_t n = profile.events.size();
+
+  std::unordered_map<std::string, std::size_t> fn_index;
+  std::unordered_map<std::string, std::vector<std::int64_t>> incoming;  // inclusive cost of calls into a function
+  std::unordered_map<std::string, std::int64_t> incoming_calls;
+  std::vector<std::vector<std::int64_t>> outgoing;
+  std::map<std::pair<std::string, std::int64_t>,
+           std::pair<std::vector<std::int64_t>, std::map<std::string, std::int64_t>>>
+      lines;
+
+  for (const auto& f : profile.functions) {
+    auto key = function_key(f.object, f.name);
+    auto [it, fresh] = fn_index.try_emplace(key, h.functions.size());
+    if (fresh) {
+      h.functions.push_back(
+          HotFunction{f.name, f.file(), f.object, std::vector<std::int64_t>(n, 0), std::vector<std::int64_t>(n, 0), 0});
+      outgoing.emplace_back(n, 0);
+    }
+    HotFunction& hf = h.functions[it->second];
+    for (const auto& c : f.costs) {
+      add_into(hf.self, c.costs);
+      auto& entry = lines[{f.files[c.file], c.line}];
+      add_into(entry.first, c.costs);
+      entry.second[f.name] += c.costs.empty() ? 0 : c.costs[std::min(h.sort_event, c.costs.size() - 1)];
+    }
+    for (const auto& call : f.calls) {
+      auto callee = function_key(call.callee_object, call.callee_name);
+      add_into(incoming[callee], call.inclusive);
+      incoming_calls[callee] += call.count;
+      add_into(outgoing[it->second], call.inclusive);
+    }
+  }
+  for (std::size_t i = 0; i < h.functions.size(); ++i) {
+    HotFunction& hf = h.functions[i];
+    auto key = function_key(hf.object, hf.name);
+    if (auto in = incoming.find(key); in != incoming.end()) {
+      hf.inclusive = in->second;
+      hf.inclusive.resize(n, 0);
+      hf.calls = incoming_calls[key];
+    } else {
+      hf.inclusive = hf.self;
+      add_into(hf.inclusive, outgoing[i]);
+    }
+  }
+  const std::size_t e = h.sort_event;
+  std::stable_sort(h.functions.begin(), h.functions.end(),
+                   [e](const HotFunction& a, const HotFunction& b) { return a.self[e] > b.self[e]; });
+
+  for (auto& [pos, entry] : lines) {
+    HotLine l;
+    l.file = pos.first;
+    l.line = pos.second;
+    l.self = std::move(entry.first);
+    l.self.resize(n, 0);
+    std::int64_t best = -1;
+    for (const auto& [name, cost] : entry.second)
+      if (cost > best) best = cost, l.function = name;
+    h.lines.push_back(std::move(l));
+  }
+  std::stable_sort(h.lines.begin(), h.lines.end(),
+                   [e](const HotLine& a, const HotLine& b) { return a.self[e] > b.self[e]; });
+  return h;
+}
+
+Table hot_functions_table(const Hotspots& h, std::size_t n, bool inclusive) {
+  Table t;
+  for (const auto& e : h.events) t.header.push_back(e);
+  t.header.push_back("%");
+  t.header.push_back(inclusive ? "calls" : "file");
+  t.header.push_back("function");
+  t.left_aligned.assign(t.header.size(), false);
+  t.left_aligned[t.header.size() - 1] = true;
+  if (!inclusive) t.left_aligned[t.header.size() - 2] = true;
+
+  std::vector<const HotFunction*> order;
+  for (const auto& f : h.functions) order.push_back(&f);
+  const std::size_t e = h.sort_event;
+  if (inclusive)
+    std::stable_sort(order.begin(), order.end(),
+                     [e](const HotFunction* a, const HotFunction* b) { return a->inclusive[e] > b->inclusive[e]; });
+  for (std::size_t i = 0; i < order.size() && i < n; ++i) {
+    const auto& costs = inclusive ? order[i]->inclusive : order[i]->self;
+    if (costs[e] == 0) break;
+    std::vector<std::string> row;
+    for (auto c : costs) row.push_back(format_count(c));
+    row.push_back(percent(costs[e], h.totals.empty() ? 0 : h.totals[e]));
+    row.push_back(inclusive ? (order[i]->calls ? format_count(order[i]->calls) : "-") : shorten_path(order[i]->file));
+    row.push_back(shorten_name(order[i]->name));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+Table hot_lines_table(Hotspots& h, std::size_t n) {
+  Table t;
+  for (const auto& e : h.events) t.header.push_back(e);
+  t.header.insert(t.header.end(), {"%", "file:line", "source", "function"});
+  t.left_aligned.assign(t.header.size(), false);
+  for (std::size_t i = t.header.size() - 3; i < t.header.size(); ++i) t.left_aligned[i] = true;
+
+  std::unordered_map<std::string, std::vector<std::string>> sources;
+  const std::size_t e = h.sort_event;
+  for (std::size_t i = 0; i < h.lines.size() && i < n; ++i) {
+    HotLine& l = h.lines[i];
+    if (l.self[e] == 0) break;
+    if (l.source.empty() && l.line > 0) {
+      auto [it, fresh] = sources.try_emplace(l.file);
+      if (fresh) {
+        std::ifstream in(l.file);
+        for (std::string s; std::getline(in, s);) it->second.push_back(std::move(s));
+      }
+      if (static_cast<std::size_t>(l.line) <= it->second.size()) {
+        std::string s = it->second[l.line - 1];
+        s.erase(0, s.find_first_not_of(" \t"));
+        l.source = s.size() > 60 ? s.substr(0, 57) + "..." : s;
+      }
+    }
+    std::vector<std::string> row;
+    for (auto c : l.self) row.push_back(format_count(c));
+    row.push_back(percent(l.self[e], h.totals.empty() ? 0 : h.totals[e]));
+    row.push_back(shorten_path(l.file) + ":" + std::to_string(l.line));
+    row.push_back(l.source);
+    row.push_back(shorten_name(l.function, 40));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+}  // namespace kprof
