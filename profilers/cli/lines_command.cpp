@@ -1,0 +1,157 @@
+// `kprof lines <family/variant>`: C++'s %lprun. Runs an instrumented variant inside the kernel
+// region and prints, per marked function, line_profiler's table (Line #, Hits, Time, Per Hit,
+// % Time, Line Contents), then the lines ranked. A binary without markers hands the command to
+// its instrumented flavour (`<binary>-instrumented`, built next to it) when there is one.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "commands.h"
+#include "kprof/atomic_file.h"
+#include "kprof/errors.h"
+#include "kprof/lines.h"
+#include "kprof/lines/collector.h"
+#include "kprof/lines/report.h"
+#include "kprof/registry.h"
+#include "kprof/reports/tables.h"
+#include "kprof/runner.h"
+
+namespace kprof::cli {
+namespace {
+
+struct LinesArgs {
+  std::string target;
+  std::string size;
+  std::string dtype = "f64";
+  std::int64_t iterations = 1;
+  std::string out_dir;
+  std::string format = "table";
+};
+
+class LineHooks final : public RegionHooks {
+ public:
+  explicit LineHooks(const lines::ClockInfo& clock) : clock_(clock) {}
+  void on_enter() override { lines::reset(); }
+  void on_exit() override { snapshot = lines::collect(clock_); }
+  lines::Snapshot snapshot;
+
+ private:
+  lines::ClockInfo clock_;
+};
+
+std::vector<std::string> own_argv() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> args;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i] == '\0') {
+      args.push_back(all.substr(start, i - start));
+      start = i + 1;
+    }
+  return args;
+}
+
+// This binary has no markers compiled in: run `<this binary>-instrumented` with the same
+// arguments if it exists (never returns then), else explain how to get an instrumented build.
+void hand_over_to_instrumented_flavour() {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::filesystem::path flavour = self;
+  flavour += "-instrumented";
+  if (!ec && std::getenv("KPROF_LINES_HANDED_OVER") == nullptr && std::filesystem::exists(flavour)) {
+    std::vector<std::string> args = own_argv();
+    std::vector<char*> argv;
+    args[0] = flavour.string();
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    setenv("KPROF_LINES_HANDED_OVER", "1", 1);
+    std::cout.flush();
+    execv(flavour.c_str(), argv.data());
+    throw UsageError("cannot run the instrumented flavour " + flavour.string() + ": " + std::strerror(errno));
+  }
+  throw UsageError(self.filename().string() +
+                   " has no line markers compiled in and there is no instrumented flavour next to it (" +
+                   flavour.string() +
+                   "). Build it (`ninja kprof-instrumented`), configure with -DKPROF_INSTRUMENT=ON, or compile "
+                   "your kernels with kprof_instrument(<target>); see docs/LINES.md");
+}
+
+}  // namespace
+
+void add_lines_command(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<LinesArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "lines", "Line-level timings of an instrumented variant (KPROF_LINE markers), like line_profiler's %lprun");
+  sub->add_option("target", args->target, "family/variant, e.g. nmf/scalar")->required();
+  sub->add_option("-s,--size", args->size, "size: 1024 | 64x1797x16 | m=64,n=1797 (default: the family's)");
+  sub->add_option("-t,--dtype", args->dtype, "f32 or f64")->capture_default_str();
+  sub->add_option("--iterations", args->iterations, "calls of the variant inside the region")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  sub->add_option("-o,--out", args->out_dir, "folder for lines.json, lines.md, lines.txt and lines.callgrind");
+  sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
+  sub->callback([args, &ctx] {
+    VariantRef ref = select_one(args->target);
+    RegionOptions options;
+    const FamilyRecord& family = *ref.family;
+    if (!args->size.empty())
+      options.size = parse_size(family.params, args->size);
+    else if (!family.default_sizes.empty())
+      options.size = parse_size(family.params, family.default_sizes.front());
+    else
+      options.size = default_size(family.params);
+    options.dtype = dtype_from_string(args->dtype);
+    options.iterations = args->iterations;
+    if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
+    if (!lines::binary_is_instrumented()) hand_over_to_instrumented_flavour();
+
+    lines::ClockInfo clock = lines::calibrate();
+    LineHooks hooks(clock);
+    double seconds = run_region(ref, options, hooks);
+    const std::string name = family.name + "/" + family.variants[ref.variant].spec.name;
+    if (hooks.snapshot.sites.empty())
+      throw UsageError(name + " ran " + std::to_string(args->iterations) +
+                       " time(s) without reaching a single KPROF_LINE marker: it has no markers. Put KPROF_FUNCTION "
+                       "and KPROF_LINE in its source (docs/LINES.md); this binary is an instrumented build, so they "
+                       "will be compiled in");
+    lines::Report report = lines::build_report(hooks.snapshot);
+
+    nlohmann::json section = lines::to_json(report);
+    section["family"] = family.name;
+    section["variant"] = family.variants[ref.variant].spec.name;
+    section["dtype"] = std::string(to_string(options.dtype));
+    section["size"] = options.size.str();
+    section["iterations"] = options.iterations;
+    section["region_wall_ns"] = seconds * 1e9;
+    std::string heading = "kprof lines " + name + "  " + std::string(to_string(options.dtype)) + "  " +
+                          options.size.str() + "  iterations=" + std::to_string(options.iterations) + "  region wall " +
+                          format_duration_ns(seconds * 1e9) + "\n";
+    std::string text = heading + lines::render_text(report);
+    std::string markdown = "\n# kprof lines " + name + "\n\n" + heading + lines::render_markdown(report);
+
+    if (!args->out_dir.empty()) {
+      Run run = new_run(ctx, 1);
+      run.sections["lines"] = section;
+      std::filesystem::path dir = args->out_dir;
+      for (const auto& path : write_reports(run, dir, "lines", text, markdown))
+        std::cerr << "kprof: wrote " << path.string() << "\n";
+    }
+    if (args->format == "table")
+      std::cout << text;
+    else if (args->format == "markdown")
+      std::cout << markdown;
+    else if (args->format == "json")
+      std::cout << section.dump(2) << "\n";
+  });
+}
+
+}  // namespace kprof::cli

@@ -1,0 +1,331 @@
+// From merged per-site sums to line_profiler-style tables. The markers' own cost was measured
+// (calibrate()) and is subtracted here, after the region, never on the hot path.
+#include "kprof/lines/report.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "kprof/reports/tables.h"
+
+namespace kprof::lines {
+namespace {
+
+std::string trim(const std::string& s) {
+  std::size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  std::size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+bool ends_with_any(const std::string& s, const char* chars) {
+  std::string t = trim(s);
+  return !t.empty() && std::string(chars).find(t.back()) != std::string::npos;
+}
+
+// The first line to show: the KPROF_FUNCTION line, extended up over the function's signature
+// (lines that do not end a statement or a block), at most six lines up.
+std::uint32_t signature_start(const std::vector<std::string>& src, std::uint32_t marker_line) {
+  std::uint32_t start = marker_line;
+  for (int step = 0; step < 6 && start > 1; ++step) {
+    const std::string& prev = src[start - 2];
+    std::string t = trim(prev);
+    if (t.empty() || t.rfind("//", 0) == 0 || t[0] == '#') break;
+    if (step > 0 && ends_with_any(prev, ";}")) break;
+    if (step == 0 && !ends_with_any(prev, "{)")) break;
+    --start;
+    if (t.find('(') != std::string::npos && t.find(')') == std::string::npos) continue;
+    if (t.find('(') != std::string::npos) break;  // the line with the name and its parameters
+  }
+  return start;
+}
+
+// The last line to show: the closing brace of the function body, by counting braces from the
+// marker line (which is inside the body, at depth 1). Never before the last marked line.
+std::uint32_t body_end(const std::vector<std::string>& src, std::uint32_t marker_line, std::uint32_t last_marked) {
+  int depth = 1;
+  for (std::uint32_t l = marker_line; l <= src.size() && l <= last_marked + 400; ++l) {
+    const std::string& s = src[l - 1];
+    bool in_string = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      char c = s[i];
+      if (c == '"' && (i == 0 || s[i - 1] != '\\')) in_string = !in_string;
+      if (in_string) continue;
+      if (c == '/' && i + 1 < s.size() && s[i + 1] == '/') break;
+      if (c == '{') ++depth;
+      if (c == '}' && --depth == 0) return std::max(l, last_marked);
+    }
+  }
+  return last_marked;
+}
+
+// "KPROF_LINE;" with nothing after it but a comment.
+bool marker_alone(const std::string& text) {
+  std::string t = trim(text);
+  if (t.rfind("KPROF_LINE;", 0) != 0) return false;
+  std::string rest = trim(t.substr(11));
+  return rest.empty() || rest.rfind("//", 0) == 0;
+}
+
+bool holds_marker(const std::string& text, bool header) {
+  return text.find(header ? "KPROF_FUNCTION" : "KPROF_LINE") != std::string::npos;
+}
+
+using Key = std::tuple<std::string, std::string, std::uint32_t>;  // file, function, line
+
+}  // namespace
+
+std::vector<std::string> read_source_lines(const std::string& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  if (!in) return out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    out.push_back(line);
+  }
+  return out;
+}
+
+Report build_report(const Snapshot& snapshot) {
+  Report report;
+  report.clock = snapshot.clock;
+  report.threads = snapshot.threads;
+  report.unregistered_sites = snapshot.unregistered_sites;
+
+  // Instantiations of a template (float and double) have their own sites: merge by position.
+  std::map<Key, Cell> functions;
+  std::map<Key, Cell> lines;
+  auto add = [](Cell& to, const Cell& c) {
+    to.ticks += c.ticks;
+    to.hits += c.hits;
+    to.marks += c.marks;
+    to.calls += c.calls;
+  };
+  for (const SiteTotals& s : snapshot.sites) {
+    Key key{s.location->file, s.location->function, s.location->line};
+    add((s.location->is_function ? functions : lines)[key], s.cell);
+  }
+
+  for (const auto& [fkey, fcell] : functions) {
+    const auto& [file, name, marker_line] = fkey;
+    FunctionReport fr;
+    fr.function = name;
+    fr.file = file;
+    fr.line = marker_line;
+    fr.calls = fcell.hits;
+    fr.wall_ns = net_ns(fcell, snapshot.clock);
+    // A line belongs to the nearest function marker above it with the same name in the same file.
+    std::map<std::uint32_t, const Cell*> own;
+    for (const auto& [lkey, lcell] : lines) {
+      const auto& [lfile, lname, lline] = lkey;
+      if (lfile != file || lname != name || lline < marker_line) continue;
+      auto next = functions.upper_bound(fkey);
+      if (next != functions.end() && std::get<0>(next->first) == file && std::get<1>(next->first) == name &&
+          lline >= std::get<2>(next->first))
+        continue;
+      own[lline] = &lcell;
+    }
+    if (own.empty()) continue;
+    std::uint32_t last_marked = own.rbegin()->first;
+
+    std::vector<std::string> src = read_source_lines(file);
+    fr.source_available = !src.empty() && src.size() >= last_marked;
+    if (src.empty()) {
+      fr.source_note = "source file " + file + " not found (moved, or built on another machine): no line text";
+    } else if (src.size() < last_marked) {
+      fr.source_note =
+          "source file " + file + " has fewer lines than the markers (changed since the build): no line text";
+    } else {
+      for (const auto& [l, cell] : own) {
+        if (!holds_marker(src[l - 1], l == marker_line)) {
+          fr.source_available = false;
+          fr.source_note = "source file " + file + " changed since the build (line " + std::to_string(l) +
+                           " holds no marker): no line text";
+          break;
+        }
+      }
+    }
+
+    // A marker alone on its line (clang-format puts `KPROF_LINE;` on a line of its own) times the
+    // statement below it: its row is that statement's line, and the marker's own line is hidden.
+    std::map<std::uint32_t, Cell> shown;
+    std::map<std::uint32_t, std::uint32_t> marker_of;
+    std::set<std::uint32_t> hidden;
+    for (const auto& [l, cell] : own) {
+      std::uint32_t at = l;
+      if (fr.source_available && l != marker_line && marker_alone(src[l - 1])) {
+        std::uint32_t next = l + 1;
+        while (next <= src.size() && trim(src[next - 1]).empty()) ++next;
+        if (next <= src.size() && !holds_marker(src[next - 1], false)) {
+          at = next;
+          hidden.insert(l);
+        }
+      }
+      add(shown[at], *cell);
+      marker_of.emplace(at, l);
+    }
+    for (const auto& [l, cell] : shown) fr.total_ns += net_ns(cell, snapshot.clock);
+    auto row_for = [&](std::uint32_t l) {
+      LineRow row;
+      row.line = l;
+      if (auto it = shown.find(l); it != shown.end()) {
+        row.marked = true;
+        row.marker_line = marker_of[l];
+        row.hits = it->second.hits;
+        row.ns = net_ns(it->second, snapshot.clock);
+      }
+      if (fr.source_available) row.text = src[l - 1];
+      return row;
+    };
+    if (fr.source_available) {
+      std::uint32_t first = signature_start(src, marker_line);
+      std::uint32_t last = body_end(src, marker_line, last_marked);
+      for (std::uint32_t l = first; l <= last; ++l)
+        if (!hidden.count(l)) fr.rows.push_back(row_for(l));
+    } else {
+      for (const auto& [l, cell] : shown) fr.rows.push_back(row_for(l));
+      report.notes.push_back(fr.function + ": " + fr.source_note);
+    }
+    for (const LineRow& row : fr.rows) {
+      if (!row.marked) continue;
+      report.ranked.push_back({fr.function, fr.file, row.line, row.hits, row.ns,
+                               fr.total_ns > 0 ? 100.0 * row.ns / fr.total_ns : 0.0, trim(row.text)});
+    }
+    report.functions.push_back(std::move(fr));
+  }
+  std::stable_sort(report.functions.begin(), report.functions.end(),
+                   [](const FunctionReport& a, const FunctionReport& b) { return a.total_ns > b.total_ns; });
+  std::stable_sort(report.ranked.begin(), report.ranked.end(),
+                   [](const RankedLine& a, const RankedLine& b) { return a.ns > b.ns; });
+  if (snapshot.unregistered_sites > 0)
+    report.notes.push_back(std::to_string(snapshot.unregistered_sites) + " marker sites beyond " +
+                           std::to_string(kMaxSites - 2) + " share the <overflow> row");
+  return report;
+}
+
+namespace {
+
+Table line_table(const FunctionReport& fr) {
+  Table t;
+  t.header = {"Line #", "Hits", "Time (us)", "Per Hit (ns)", "% Time", "Line Contents"};
+  t.left_aligned = {false, false, false, false, false, true};
+  for (const LineRow& r : fr.rows) {
+    if (!r.marked) {
+      t.rows.push_back({std::to_string(r.line), "", "", "", "", r.text});
+      continue;
+    }
+    t.rows.push_back({std::to_string(r.line), std::to_string(r.hits), format_fixed(r.ns / 1e3, 1),
+                      format_fixed(r.hits ? r.ns / static_cast<double>(r.hits) : 0.0, 1),
+                      format_fixed(fr.total_ns > 0 ? 100.0 * r.ns / fr.total_ns : 0.0, 1), r.text});
+  }
+  return t;
+}
+
+Table ranked_table(const Report& report, std::size_t limit) {
+  Table t;
+  t.header = {"Rank", "Time (us)", "% of function", "Hits", "Function", "Line", "Line Contents"};
+  t.left_aligned = {false, false, false, false, true, false, true};
+  for (std::size_t i = 0; i < report.ranked.size() && i < limit; ++i) {
+    const RankedLine& r = report.ranked[i];
+    t.rows.push_back({std::to_string(i + 1), format_fixed(r.ns / 1e3, 1), format_fixed(r.percent_of_function, 1),
+                      std::to_string(r.hits), r.function, std::to_string(r.line), r.text});
+  }
+  return t;
+}
+
+std::string clock_line(const ClockInfo& c) {
+  return "Timer: " + c.source + " (" + c.why + "), " + format_fixed(c.ticks_per_ns, 3) +
+         " ticks/ns; marker cost subtracted: " + format_fixed(c.line_mark_ns, 1) + " ns per line, " +
+         format_fixed(c.call_ns, 1) + " ns per call";
+}
+
+std::string function_heading(const FunctionReport& fr) {
+  return "Function: " + fr.function + " at line " + std::to_string(fr.line) + "\nCalls: " + std::to_string(fr.calls) +
+         "   Total time: " + format_duration_ns(fr.total_ns) +
+         "   Wall (entry to exit): " + format_duration_ns(fr.wall_ns);
+}
+
+}  // namespace
+
+std::string render_text(const Report& report) {
+  std::string out = clock_line(report.clock) + "\n";
+  for (const FunctionReport& fr : report.functions) {
+    out += "\nFile: " + fr.file + "\n" + function_heading(fr) + "\n";
+    if (!fr.source_note.empty()) out += "Note: " + fr.source_note + "\n";
+    out += "\n" + line_table(fr).text();
+  }
+  if (!report.ranked.empty()) out += "\nLines ranked by time:\n" + ranked_table(report, 10).text();
+  for (const std::string& n : report.notes) out += "note: " + n + "\n";
+  return out;
+}
+
+std::string render_markdown(const Report& report) {
+  std::string out = "\n## Line timings\n\n" + clock_line(report.clock) + "\n";
+  for (const FunctionReport& fr : report.functions) {
+    out += "\n### `" + fr.function + "` (" + fr.file + ":" + std::to_string(fr.line) + ")\n\n";
+    out += "Calls: " + std::to_string(fr.calls) + ", total time " + format_duration_ns(fr.total_ns) +
+           ", wall (entry to exit) " + format_duration_ns(fr.wall_ns) + "\n\n";
+    if (!fr.source_note.empty()) out += "> " + fr.source_note + "\n\n";
+    Table t = line_table(fr);
+    for (auto& row : t.rows) row.back() = row.back().empty() ? "" : "`" + row.back() + "`";
+    out += t.markdown();
+  }
+  if (!report.ranked.empty()) {
+    Table t = ranked_table(report, 10);
+    for (auto& row : t.rows) row.back() = row.back().empty() ? "" : "`" + row.back() + "`";
+    out += "\n### Lines ranked by time\n\n" + t.markdown();
+  }
+  for (const std::string& n : report.notes) out += "\n> note: " + n + "\n";
+  return out;
+}
+
+nlohmann::json to_json(const Report& report) {
+  nlohmann::json j;
+  j["schema_version"] = 1;
+  j["clock"] = {{"source", report.clock.source},
+                {"why", report.clock.why},
+                {"ticks_per_ns", report.clock.ticks_per_ns},
+                {"line_mark_ns", report.clock.line_mark_ns},
+                {"call_ns", report.clock.call_ns},
+                {"clock_read_ns", report.clock.clock_read_ns}};
+  j["threads"] = report.threads;
+  j["unregistered_sites"] = report.unregistered_sites;
+  j["functions"] = nlohmann::json::array();
+  for (const FunctionReport& fr : report.functions) {
+    nlohmann::json f = {{"function", fr.function},
+                        {"file", fr.file},
+                        {"line", fr.line},
+                        {"calls", fr.calls},
+                        {"total_ns", fr.total_ns},
+                        {"wall_ns", fr.wall_ns},
+                        {"source_available", fr.source_available},
+                        {"source_note", fr.source_note}};
+    f["lines"] = nlohmann::json::array();
+    for (const LineRow& r : fr.rows) {
+      if (!r.marked) continue;
+      f["lines"].push_back({{"line", r.line},
+                            {"marker_line", r.marker_line},
+                            {"hits", r.hits},
+                            {"ns", r.ns},
+                            {"per_hit_ns", r.hits ? r.ns / static_cast<double>(r.hits) : 0.0},
+                            {"percent", fr.total_ns > 0 ? 100.0 * r.ns / fr.total_ns : 0.0},
+                            {"text", r.text}});
+    }
+    j["functions"].push_back(std::move(f));
+  }
+  j["ranked"] = nlohmann::json::array();
+  for (const RankedLine& r : report.ranked)
+    j["ranked"].push_back({{"function", r.function},
+                           {"file", r.file},
+                           {"line", r.line},
+                           {"ns", r.ns},
+                           {"hits", r.hits},
+                           {"percent_of_function", r.percent_of_function}});
+  j["notes"] = report.notes;
+  return j;
+}
+
+}  // namespace kprof::lines

@@ -1,0 +1,124 @@
+// The marker runtime: exact hit counts, nesting, recursion, early return, exceptions, and that
+// every tick between a function's entry and exit lands on exactly one of its lines.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+#include "lines_test_util.h"
+#include "marked_code.h"
+
+namespace kprof::lines::test {
+namespace {
+
+TEST(LinesRuntime, ExactHitCountsForKnownLoops) {
+  Snapshot s = profile([] { loop(1000); });
+  std::uint32_t fn = line_of("loop_function");
+  EXPECT_EQ(cell_at(s, fn, true).hits, 1u);  // one call
+  EXPECT_EQ(cell_at(s, fn).hits, 1u);        // the header line opens once per call
+  EXPECT_EQ(cell_at(s, line_of("loop_once")).hits, 1u);
+  EXPECT_EQ(cell_at(s, line_of("loop_n")).hits, 1000u);
+  EXPECT_EQ(cell_at(s, line_of("loop_3n")).hits, 3000u);
+}
+
+TEST(LinesRuntime, ResetForgetsEarlierRuns) {
+  loop(10);
+  Snapshot s = profile([] { loop(7); });
+  EXPECT_EQ(cell_at(s, line_of("loop_n")).hits, 7u);
+}
+
+TEST(LinesRuntime, EveryTickBetweenEntryAndExitLandsOnOneLine) {
+  Snapshot s = profile([] { loop(5000); });
+  std::uint32_t fn = line_of("loop_function");
+  Cell f = cell_at(s, fn, true);
+  EXPECT_GT(f.ticks, 0u);
+  EXPECT_EQ(line_ticks(s, fn, line_of("loop_3n")), f.ticks);
+}
+
+TEST(LinesRuntime, NestedCallsCountOnTheCallersLineAndTheirOwn) {
+  Snapshot s = profile([] { outer_calls_inner(500); });
+  Cell call_line = cell_at(s, line_of("outer_call"));
+  Cell inner_body = cell_at(s, line_of("inner_body"));
+  EXPECT_EQ(call_line.hits, 500u);
+  EXPECT_EQ(inner_body.hits, 500u);
+  EXPECT_EQ(call_line.calls, 500u);  // one instrumented call inside each interval of the caller's line
+  // The caller's line holds the whole of every inner call (entry to exit) and more.
+  Cell inner_fn = cell_at(s, line_of("inner_body") - 1, true);
+  EXPECT_EQ(inner_fn.hits, 500u);
+  EXPECT_GE(call_line.ticks, inner_fn.ticks);
+}
+
+TEST(LinesRuntime, RecursionGivesEachInvocationItsOwnLines) {
+  Snapshot s = profile([] { EXPECT_EQ(recurse(10), 10); });
+  EXPECT_EQ(cell_at(s, line_of("recurse_base")).hits, 11u);
+  EXPECT_EQ(cell_at(s, line_of("recurse_call")).hits, 10u);
+  EXPECT_EQ(cell_at(s, line_of("recurse_base") - 1, true).hits, 11u);
+  EXPECT_EQ(cell_at(s, line_of("recurse_call")).calls, 10u + 9 + 8 + 7 + 6 + 5 + 4 + 3 + 2 + 1);
+}
+
+TEST(LinesRuntime, EarlyReturnClosesTheOpenLine) {
+  Snapshot s = profile([] {
+    for (int i = 0; i < 5; ++i) early_return(-1);
+    for (int i = 0; i < 3; ++i) early_return(1);
+  });
+  std::uint32_t check = line_of("early_check");
+  Cell f = cell_at(s, check - 1, true);
+  EXPECT_EQ(f.hits, 8u);
+  EXPECT_EQ(cell_at(s, check).hits, 8u);
+  EXPECT_EQ(cell_at(s, line_of("early_late")).hits, 3u);
+  EXPECT_EQ(line_ticks(s, check - 1, line_of("early_late")), f.ticks);
+}
+
+TEST(LinesRuntime, ExceptionClosesTheOpenLine) {
+  Snapshot s = profile([] {
+    for (int i = 0; i < 4; ++i) EXPECT_THROW(throws(true), std::runtime_error);
+    for (int i = 0; i < 2; ++i) throws(false);
+  });
+  std::uint32_t first = line_of("throw_first");
+  Cell f = cell_at(s, first - 1, true);
+  EXPECT_EQ(f.hits, 6u);
+  EXPECT_EQ(cell_at(s, first).hits, 6u);
+  EXPECT_EQ(cell_at(s, line_of("throw_middle")).hits, 6u);
+  EXPECT_EQ(cell_at(s, line_of("throw_last")).hits, 2u);
+  EXPECT_EQ(line_ticks(s, first - 1, line_of("throw_last")), f.ticks);
+}
+
+TEST(LinesRuntime, TimeGoesToTheLineThatSpent_ItWithTheMarkerCostTakenOut) {
+  const std::int64_t spin = 20'000'000;  // 20 ms
+  Snapshot s = profile([&] { busy_line(spin); });
+  double spin_ns = net_ns(cell_at(s, line_of("busy_spin")), s.clock);
+  double after_ns = net_ns(cell_at(s, line_of("busy_after")), s.clock);
+  EXPECT_GE(spin_ns, 0.95 * spin);
+  EXPECT_LE(spin_ns, 1.5 * spin);  // generous: the machine is shared
+  EXPECT_LT(after_ns, 0.01 * spin);
+}
+
+TEST(LinesRuntime, ClockIsTheOneAskedFor) {
+  const ClockInfo& c = clock();
+  const char* forced = std::getenv("KPROF_LINES_CLOCK");
+  if (forced && std::string(forced) == "clock_gettime") {
+    EXPECT_EQ(c.source, "clock_gettime");
+    EXPECT_EQ(c.ticks_per_ns, 1.0);
+  } else {
+    EXPECT_FALSE(c.source.empty());
+  }
+  EXPECT_GT(c.ticks_per_ns, 0.0);
+  EXPECT_GT(c.line_mark_ns, 0.0);
+  EXPECT_LT(c.line_mark_ns, 10'000.0);
+}
+
+TEST(LinesRuntime, SitesCarryTheirStaticLocation) {
+  Snapshot s = profile([] { loop(1); });
+  bool found = false;
+  for (const SiteTotals& t : s.sites)
+    if (t.location->line == line_of("loop_n")) {
+      found = true;
+      EXPECT_EQ(std::string(t.location->function), "loop");
+      EXPECT_NE(std::string(t.location->file).find("tests/lines/marked_code.cpp"), std::string::npos);
+    }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace kprof::lines::test
