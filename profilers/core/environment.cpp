@@ -79,8 +79,9 @@ bool core_narrower_than_avx512(const std::string& core) {
 
 std::string blas_code_path() {
   std::string core = trim(openblas_get_corename());
-  std::string out = std::string(OPENBLAS_VERSION) + " core " + core + ", " +
-                    std::to_string(openblas_get_num_threads()) + " thread(s)";
+  std::string out = std::string(OPENBLAS_VERSION) + " core " + core;
+  if (cpu_supports(Isa::avx512) && core_narrower_than_avx512(core)) out += " (AVX2 kernels on an AVX-512 CPU)";
+  out += ", " + std::to_string(openblas_get_num_threads()) + " thread(s)";
   // Collapse the double spaces of OPENBLAS_VERSION (" OpenBLAS 0.3.21 ").
   std::string clean;
   for (char c : out)
@@ -149,11 +150,15 @@ Environment collect_environment(int threads) {
                          "): timings are meaningless; build with -DCMAKE_BUILD_TYPE=RelWithDebInfo");
   bool has_avx512 = false;
   for (const auto& f : e.cpu_flags) has_avx512 |= f == "avx512f";
-  if (has_avx512 && core_narrower_than_avx512(e.blas_core))
-    e.warnings.push_back(
-        "OpenBLAS runs its " + e.blas_core +
-        " (AVX2) kernels on this AVX-512 CPU: BLAS variants run at about half the speed the CPU allows. "
-        "Fix: export OPENBLAS_CORETYPE=SkylakeX before running (measured here: dgemm n=2048 ~30 -> ~60 GFLOP/s)");
+  if (has_avx512 && core_narrower_than_avx512(e.blas_core)) {
+    std::string cause = e.openblas_coretype_env.empty()
+                            ? "OpenBLAS picked its " + e.blas_core + " (AVX2) kernels on this AVX-512 CPU"
+                            : "OPENBLAS_CORETYPE=" + e.openblas_coretype_env + " in the environment makes OpenBLAS run its " +
+                                  e.blas_core + " (AVX2) kernels on this AVX-512 CPU";
+    e.warnings.push_back(cause +
+                         ": BLAS variants run at about half the speed the CPU allows. Fix: export "
+                         "OPENBLAS_CORETYPE=SkylakeX before running (measured here: dgemm n=2048 ~30 -> ~60 GFLOP/s)");
+  }
   if (!e.governor.empty() && e.governor != "performance")
     e.warnings.push_back("CPU frequency governor is '" + e.governor +
                          "', not 'performance': timings drift with clock scaling");
