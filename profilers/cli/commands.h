@@ -22,6 +22,7 @@ void add_run_command(CLI::App& app, Context& ctx);
 void add_list_command(CLI::App& app, Context& ctx);
 void add_env_command(CLI::App& app, Context& ctx);
 void add_bench_command(CLI::App& app, Context& ctx);
+void add_mem_command(CLI::App& app, Context& ctx);
 void add_lines_command(CLI::App& app, Context& ctx);
 
 // A Run with environment, version, time, command and git commit filled in.

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cli::add_list_command(app, ctx);
   cli::add_env_command(app, ctx);
   cli::add_bench_command(app, ctx);
+  cli::add_mem_command(app, ctx);
   cli::add_lines_command(app, ctx);
 
   try {

@@ -1,0 +1,255 @@
+// `kprof mem`: memory tracing of a registered kernel's region (setup excluded), or of any program.
+//   kprof mem sgd/full-blas [-s size] [-t dtype] [--iterations N] [-o dir]
+//   kprof mem [-o dir] -- ./program args
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "kprof/atomic_file.h"
+#include "kprof/errors.h"
+#include "kprof/memory.h"
+#include "kprof/registry.h"
+#include "kprof/reports/run_json.h"
+#include "kprof/runner.h"
+
+namespace kprof::cli {
+namespace {
+
+struct MemArgs {
+  std::vector<std::string> filters;
+  std::string size;
+  std::string dtype = "f64";
+  std::int64_t iterations = 1;
+  std::string out_dir;
+  std::string format = "table";
+  bool quiet = false;
+};
+
+struct Traced {
+  MemoryReport report;
+  nlohmann::json entry;
+  std::string stem;  // file-name-safe key, for the massif file
+};
+
+std::string file_safe(std::string s) {
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') c = '_';
+  return s;
+}
+
+class MemoryRegion : public RegionHooks {
+ public:
+  MemoryRegion(std::string name, std::int64_t iterations) : name_(std::move(name)), iterations_(iterations) {}
+  void on_enter() override { scope_ = std::make_unique<MemoryScope>(name_); }
+  void on_exit() override { report = scope_->stop(iterations_); }
+  MemoryReport report;
+
+ private:
+  std::string name_;
+  std::int64_t iterations_;
+  std::unique_ptr<MemoryScope> scope_;
+};
+
+std::vector<Traced> trace_kernels(const MemArgs& args) {
+  DType dtype = dtype_from_string(args.dtype);
+  std::vector<Traced> out;
+  for (const Selection& sel : select(args.filters)) {
+    const FamilyRecord& family = *sel.family;
+    Size size = !args.size.empty()              ? parse_size(family.params, args.size)
+                : !family.default_sizes.empty() ? parse_size(family.params, family.default_sizes.front())
+                                                : default_size(family.params);
+    for (std::size_t v : sel.variants) {
+      const std::string variant = family.variants[v].spec.name;
+      const std::string key = family.name + "/" + variant + "/" + std::string(to_string(dtype)) + "/" + size.str();
+      if (std::string why = isa_skip_reason(family.variants[v].spec.isa); !why.empty()) {
+        if (!args.quiet) std::cerr << "kprof: skipped " << key << ": " << why << "\n";
+        continue;
+      }
+      if (!args.quiet) std::cerr << "kprof: tracing " << key << "\n";
+      RegionOptions options;
+      options.size = size;
+      options.dtype = dtype;
+      options.iterations = args.iterations;
+      MemoryRegion hooks(key, args.iterations);
+      run_region(VariantRef{sel.family, v}, options, hooks);
+      Traced t{std::move(hooks.report), {}, file_safe(key)};
+      nlohmann::json size_json = nlohmann::json::object();
+      for (const auto& [name, value] : size.values()) size_json[name] = value;
+      t.entry = {{"key", key},
+                 {"family", family.name},
+                 {"variant", variant},
+                 {"dtype", to_string(dtype)},
+                 {"size", size_json}};
+      t.entry.update(memory_report_json(t.report));
+      out.push_back(std::move(t));
+    }
+  }
+  return out;
+}
+
+// The program as execvp would find it; UsageError (exit 2) when it is missing or not executable.
+std::string resolve_program(const std::string& name) {
+  auto executable = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (name.find('/') != std::string::npos) {
+    if (::access(name.c_str(), F_OK) != 0) throw UsageError("program not found: " + name);
+    if (!executable(name)) throw UsageError("program is not an executable file: " + name);
+    return name;
+  }
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (executable(candidate)) return candidate;
+    start = end + 1;
+  }
+  throw UsageError("program not found in PATH: " + name);
+}
+
+// Runs the program under the preload library; returns its exit status (128+N for signal N).
+int run_traced_program(const std::vector<std::string>& argv, const std::string& program,
+                       const std::filesystem::path& preload, const std::filesystem::path& trace) {
+  std::vector<char*> c_argv;
+  for (const auto& a : argv) c_argv.push_back(const_cast<char*>(a.c_str()));
+  c_argv.push_back(nullptr);
+  std::string ld_preload = preload.string();
+  if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
+    ld_preload += ":" + std::string(existing);
+  std::string trace_path = trace.string();
+  std::cout.flush();
+  std::cerr.flush();
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
+    ::setenv("KPROF_MEM_TRACE", trace_path.c_str(), 1);
+    ::setenv("KPROF_MEM_PID", std::to_string(::getpid()).c_str(), 1);
+    ::execv(program.c_str(), c_argv.data());
+    _exit(127);
+  }
+  // Ctrl-C goes to the program; kprof waits and still reports what was recorded.
+  auto old_int = std::signal(SIGINT, SIG_IGN);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::signal(SIGINT, old_int);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+Traced trace_program(const std::vector<std::string>& argv, int& exit_status, bool quiet) {
+  std::string program = resolve_program(argv.front());
+  std::filesystem::path preload = memory_preload_library();
+  const char* tmp = std::getenv("TMPDIR");
+  std::filesystem::path trace = std::filesystem::path(tmp && *tmp ? tmp : "/tmp") /
+                                ("kprof-mem-program-" + std::to_string(::getpid()) + ".trace");
+  exit_status = run_traced_program(argv, program, preload, trace);
+  struct Cleanup {
+    std::filesystem::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove(p, ec);
+    }
+  } cleanup{trace};
+  std::error_code ec;
+  if (!std::filesystem::exists(trace, ec))
+    throw UsageError("no memory trace was written by " + argv.front() +
+                     " (a statically linked program ignores LD_PRELOAD; exit status " + std::to_string(exit_status) +
+                     ")");
+  std::string name;
+  for (const auto& a : argv) name += (name.empty() ? "" : " ") + a;
+  Traced t;
+  t.report = read_memory_trace(trace, name);
+  if (exit_status != 0 && !quiet)
+    std::cerr << "kprof: " << argv.front() << " exited with status " << exit_status
+              << "; reporting what was recorded\n";
+  std::string base = std::filesystem::path(argv.front()).filename().string();
+  t.stem = file_safe("program-" + base);
+  t.entry = {{"key", "program/" + base}, {"program", argv}, {"exit_status", exit_status}};
+  t.entry.update(memory_report_json(t.report));
+  return t;
+}
+
+}  // namespace
+
+void add_mem_command(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<MemArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "mem", "Trace the heap of a kernel region (setup excluded) or of a program: peak, allocations, call sites");
+  sub->footer(
+      "Examples:\n  kprof mem sgd/full-blas,chunked-blas -s rows=200000\n  kprof mem -o out -- ./my_program "
+      "--its-flags");
+  sub->add_option("filters", args->filters, "family/variant (or family/a,b); nothing when a program follows --");
+  sub->add_option("-s,--size", args->size, "size: 1024 | 1000x64 | n=1000,d=64 (default: the family's first)");
+  sub->add_option("-t,--dtype", args->dtype, "f32 or f64")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
+  sub->add_option("--iterations", args->iterations, "calls of the variant inside the region")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  sub->add_option("-o,--out", args->out_dir, "folder for memory.json/.md/.txt and massif.<key>.out (ms_print)");
+  sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
+  sub->add_flag("-q,--quiet", args->quiet, "no progress lines on stderr");
+  sub->callback([args, &ctx] {
+    const bool program_mode = !ctx.passthrough.empty();
+    if (program_mode && !args->filters.empty())
+      throw UsageError(
+          "give either a kernel (kprof mem family/variant) or a program (kprof mem -- ./program), not both");
+    if (!program_mode && args->filters.empty())
+      throw UsageError(
+          "nothing to trace: name a kernel (kprof mem family/variant) or a program (kprof mem -- ./program)");
+    if (!program_mode) {
+      for (const auto& sel : select(args->filters))
+        if (!args->size.empty()) parse_size(sel.family->params, args->size);
+    }
+    if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
+
+    Run run = new_run(ctx, 1);
+    std::vector<Traced> traced;
+    int exit_status = 0;
+    if (program_mode)
+      traced.push_back(trace_program(ctx.passthrough, exit_status, args->quiet));
+    else
+      traced = trace_kernels(*args);
+
+    nlohmann::json results = nlohmann::json::array();
+    std::string text, markdown;
+    for (const auto& t : traced) {
+      results.push_back(t.entry);
+      text += "\n" + render_memory_text(t.report);
+      markdown += "\n" + render_memory_markdown(t.report);
+    }
+    run.sections["memory"] = {{"schema_version", 1}, {"results", results}};
+
+    if (!args->out_dir.empty()) {
+      std::filesystem::path dir = args->out_dir;
+      std::vector<std::filesystem::path> written = write_reports(run, dir, "memory", text, markdown);
+      for (const auto& t : traced) {
+        std::filesystem::path massif = dir / ("massif." + t.stem + ".out");
+        write_file_atomically(massif, render_massif(t.report, t.report.name));
+        written.push_back(massif);
+      }
+      if (!args->quiet)
+        for (const auto& p : written) std::cerr << "kprof: wrote " << p.string() << "\n";
+    }
+    if (args->format == "table")
+      std::cout << text;
+    else if (args->format == "markdown")
+      std::cout << markdown;
+    else if (args->format == "json")
+      std::cout << run.sections["memory"].dump(2) << "\n";
+    ctx.exit_code = exit_status;  // a program's status passes through
+  });
+}
+
+}  // namespace kprof::cli

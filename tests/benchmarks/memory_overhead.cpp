@@ -1,0 +1,95 @@
+// The memory tracer's own overhead (docs/PERFORMANCE.md, "## memory tracing"):
+//  1. an allocation-heavy program, native vs traced through LD_PRELOAD (recording only, and the
+//     whole `kprof mem --` including the analysis) vs heaptrack on the same program;
+//  2. a kernel region that does not allocate, plain vs inside an active kprof::MemoryScope.
+// Rounds are interleaved (A B C A B C ...) and medians compared, in one run.
+//   memory_overhead [rounds]
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "kprof/memory.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_of(const std::string& command) {
+  auto start = Clock::now();
+  int status = std::system(command.c_str());
+  double s = std::chrono::duration<double>(Clock::now() - start).count();
+  if (status != 0) std::fprintf(stderr, "warning: '%s' exited with %d\n", command.c_str(), status);
+  return s;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+__attribute__((noinline)) double dot(const std::vector<double>& x, const std::vector<double>& y) {
+  double s = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) s += x[i] * y[i];
+  return s;
+}
+
+double region_seconds(const std::vector<double>& x, const std::vector<double>& y, bool traced) {
+  volatile double sink = 0;
+  auto run = [&] {
+    auto start = Clock::now();
+    for (int i = 0; i < 200; ++i) sink = sink + dot(x, y);
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  if (!traced) return run();
+  kprof::MemoryScope scope("region");
+  double s = run();
+  scope.stop();
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int rounds = argc > 1 ? std::atoi(argv[1]) : 5;
+  const std::string program = KPROF_ALLOC_HEAVY;
+  const std::string kprof = KPROF_EXE_PATH;
+  const std::string preload = KPROF_PRELOAD_PATH;
+  const bool heaptrack = std::system("command -v heaptrack >/dev/null 2>&1") == 0;
+  const std::string quiet = " >/dev/null 2>&1";
+
+  std::vector<double> native, recording, kprof_mem, heaptrack_s;
+  for (int r = 0; r < rounds; ++r) {
+    native.push_back(seconds_of(program + quiet));
+    recording.push_back(seconds_of("KPROF_MEM_TRACE=/tmp/kprof-overhead.trace LD_PRELOAD=" + preload +
+                                   " sh -c 'KPROF_MEM_PID=$$ exec " + program + "'" + quiet));
+    kprof_mem.push_back(seconds_of(kprof + " mem -q -f none -- " + program + quiet));
+    if (heaptrack) heaptrack_s.push_back(seconds_of("heaptrack -o /tmp/kprof-overhead-heaptrack " + program + quiet));
+  }
+  std::remove("/tmp/kprof-overhead.trace");
+  std::system("rm -f /tmp/kprof-overhead-heaptrack*");
+  double n = median(native);
+  std::printf("allocation-heavy program (%s), %d interleaved rounds, medians:\n", program.c_str(), rounds);
+  std::printf("  native                          %7.3f s\n", n);
+  std::printf("  kprof preload, recording only   %7.3f s  %.2fx\n", median(recording), median(recording) / n);
+  std::printf("  kprof mem -- (record + analyse) %7.3f s  %.2fx\n", median(kprof_mem), median(kprof_mem) / n);
+  if (heaptrack)
+    std::printf("  heaptrack (record + interpret)  %7.3f s  %.2fx\n", median(heaptrack_s), median(heaptrack_s) / n);
+
+  std::vector<double> x(1 << 16, 1.0), y(1 << 16, 2.0);
+  std::vector<double> plain, traced, ratios;
+  region_seconds(x, y, false);  // warm-up
+  for (int r = 0; r < 4 * rounds + 1; ++r) {
+    plain.push_back(region_seconds(x, y, false));
+    traced.push_back(region_seconds(x, y, true));
+    ratios.push_back(traced.back() / plain.back());
+  }
+  std::printf("non-allocating region (200 x dot of 65536 doubles), %d interleaved rounds, medians:\n", 4 * rounds + 1);
+  std::printf("  plain %.3f ms, inside MemoryScope %.3f ms, median ratio %.4f\n", median(plain) * 1e3,
+              median(traced) * 1e3, median(ratios));
+  return 0;
+}

@@ -1,0 +1,122 @@
+// `kprof mem -- program`: the LD_PRELOAD library on small programs with known allocations.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "memory_test_util.h"
+
+namespace kprof::test {
+namespace {
+
+TEST(MemoryProgram, EveryEntryPointIsCountedWithItsSize) {
+  MemRun r = kprof_mem_program("entry-points", program("mem_entry_points"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  ASSERT_FALSE(r.result.is_null()) << r.process.err;
+  for (const char* entry :
+       {"malloc", "calloc", "realloc", "aligned_alloc", "posix_memalign", "memalign", "valloc", "pvalloc",
+        "operator new", "operator new[]", "free", "operator delete", "operator delete[]"})
+    EXPECT_GE(r.result["calls"].value(entry, 0), 1) << entry;
+  // Every allocation of main(), with its requested size (pvalloc: one page).
+  SiteSum s = sites_in(r.result, "entry_points.cpp");
+  EXPECT_EQ(s.count, 14u);
+  EXPECT_EQ(s.bytes, 1001u + 1010 + 10 + 1020 + 1088 + 1040 + 1050 + 1060 + 4096 + 1070 + 8 + 1090 + 1100 + 123457);
+  EXPECT_EQ(r.result["exit_status"], 0);
+  EXPECT_GE(r.result["leaked_bytes"].get<std::uint64_t>(), 123457u);
+}
+
+TEST(MemoryProgram, AKnownAllocationIsAttributedToItsLine) {
+  MemRun r = kprof_mem_program("known-line", program("mem_entry_points"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  bool found = false;
+  for (const auto& site : r.result["top_sites"])
+    if (site["bytes"] == 123457) {
+      found = true;
+      EXPECT_TRUE(ends_with(site["file"], "entry_points.cpp")) << site.dump();
+      EXPECT_EQ(site["line"], line_of("entry_points.cpp", "// KNOWN_LINE")) << site.dump();
+      EXPECT_EQ(site["function"], "main");
+    }
+  EXPECT_TRUE(found) << r.result.dump(1);
+}
+
+TEST(MemoryProgram, ReallocChainCountsEveryStep) {
+  MemRun r = kprof_mem_program("realloc-chain", program("mem_realloc_chain"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  SiteSum s = sites_in(r.result, "realloc_chain.cpp");
+  EXPECT_EQ(s.count, 101u);
+  EXPECT_EQ(s.bytes, 16u * (101 * 102 / 2));
+  EXPECT_EQ(r.result["calls"]["realloc"], 100);
+}
+
+TEST(MemoryProgram, EightThreadsExactTotals) {
+  MemRun r = kprof_mem_program("threads", program("mem_threads"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  std::uint64_t count = 0, bytes = 0;
+  for (const auto& site : r.result["top_sites"])
+    if (site["function"] == "worker()") {
+      count += site["count"].get<std::uint64_t>();
+      bytes += site["bytes"].get<std::uint64_t>();
+    }
+  EXPECT_EQ(count, 800000u);
+  EXPECT_EQ(bytes, 25600000u);
+}
+
+TEST(MemoryProgram, ForkedChildNeverWritesTheParentsTrace) {
+  MemRun r = kprof_mem_program("fork", program("mem_fork_child"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  SiteSum s = sites_in(r.result, "fork_child.cpp");
+  EXPECT_EQ(s.count, 1u);
+  EXPECT_EQ(s.bytes, 3000u);
+  EXPECT_LT(r.result["bytes_allocated"].get<std::uint64_t>(), 5000000u);
+  EXPECT_FALSE(r.result["truncated"].get<bool>());
+}
+
+TEST(MemoryProgram, DlopenedLibraryAllocationsAreAttributedToIt) {
+  MemRun r = kprof_mem_program("dlopen", program("mem_dlopen_host") + " " + program("libkprof_test_plugin.so"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  bool found = false;
+  for (const auto& site : r.result["top_sites"])
+    if (site["bytes"] == 77777) {
+      found = true;
+      EXPECT_TRUE(ends_with(site["file"], "plugin.cpp")) << site.dump();
+      EXPECT_EQ(site["line"], line_of("plugin.cpp", "PLUGIN_LINE"));
+      EXPECT_TRUE(ends_with(site["module"], "libkprof_test_plugin.so")) << site.dump();
+      EXPECT_EQ(site["function"], "plugin_allocate");
+    }
+  EXPECT_TRUE(found) << r.result.dump(1);
+}
+
+TEST(MemoryProgram, CrashingProgramStatusPassesThroughAndIsReported) {
+  MemRun r = kprof_mem_program("crash", program("mem_crash"));
+  EXPECT_EQ(r.process.exit_code, 134) << r.process.err;  // 128 + SIGABRT
+  ASSERT_FALSE(r.result.is_null()) << r.process.err;
+  EXPECT_EQ(r.result["exit_status"], 134);
+  EXPECT_EQ(sites_in(r.result, "crash.cpp").bytes, 424242u);
+}
+
+TEST(MemoryProgram, MissingOrNonExecutableProgramIsAUsageError) {
+  ProcessResult missing = run_command(kprof_exe() + " mem -- /nonexistent/program");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("program not found"), std::string::npos) << missing.err;
+  ProcessResult not_exec = run_command(kprof_exe() + " mem -- '" + std::string(KPROF_SOURCE_DIR) + "/CMakeLists.txt'");
+  EXPECT_EQ(not_exec.exit_code, 2);
+  EXPECT_NE(not_exec.err.find("not an executable"), std::string::npos) << not_exec.err;
+  ProcessResult none_in_path = run_command(kprof_exe() + " mem -- kprof-no-such-program-anywhere");
+  EXPECT_EQ(none_in_path.exit_code, 2);
+}
+
+TEST(MemoryProgram, MassifFileOpensInMsPrint) {
+  MemRun r = kprof_mem_program("ms-print", program("mem_massif_pattern"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  std::string massif;
+  for (const auto& e : std::filesystem::directory_iterator(r.dir))
+    if (e.path().filename().string().rfind("massif.", 0) == 0) massif = e.path().string();
+  ASSERT_FALSE(massif.empty());
+  ProcessResult print = run_command("ms_print '" + massif + "'");
+  ASSERT_EQ(print.exit_code, 0) << print.err;
+  EXPECT_NE(print.out.find("Number of snapshots"), std::string::npos) << print.out;
+  EXPECT_NE(print.out.find("massif_pattern.cpp"), std::string::npos) << print.out;
+  EXPECT_NE(print.out.find(std::to_string(r.result["peak_bytes"].get<std::uint64_t>())), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kprof::test
