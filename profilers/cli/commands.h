@@ -22,6 +22,8 @@ void add_run_command(CLI::App& app, Context& ctx);
 void add_list_command(CLI::App& app, Context& ctx);
 void add_env_command(CLI::App& app, Context& ctx);
 void add_bench_command(CLI::App& app, Context& ctx);
+void add_regress_command(CLI::App& app, Context& ctx);
+void add_history_command(CLI::App& app, Context& ctx);
 void add_mem_command(CLI::App& app, Context& ctx);
 void add_lines_command(CLI::App& app, Context& ctx);
 

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   cli::add_list_command(app, ctx);
   cli::add_env_command(app, ctx);
   cli::add_bench_command(app, ctx);
+  cli::add_regress_command(app, ctx);
+  cli::add_history_command(app, ctx);
   cli::add_mem_command(app, ctx);
   cli::add_lines_command(app, ctx);
 

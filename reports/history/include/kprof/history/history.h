@@ -1,0 +1,94 @@
+#pragma once
+// Run history in an embedded SQLite database: every recorded Run keyed by commit, branch, time and
+// machine fingerprint, with one row per benchmark for trends. The full Run document is kept too, so
+// `kprof regress --baseline-db` compares against exactly what was measured.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kprof/run.h"
+
+struct sqlite3;
+
+namespace kprof::history {
+
+inline constexpr int kHistorySchemaVersion = 1;
+
+// $KPROF_HISTORY_DB, else $XDG_DATA_HOME/kprof/history.sqlite, else ~/.local/share/kprof/history.sqlite.
+std::filesystem::path default_history_path();
+
+struct RunInfo {
+  std::int64_t id = 0;
+  std::string commit;
+  std::string branch;
+  std::string created_utc;
+  std::string fingerprint;
+  std::string hostname;
+  std::string command;
+};
+
+struct Point {  // one benchmark in one recorded run
+  std::int64_t run_id = 0;
+  std::string commit;
+  std::string created_utc;
+  std::string fingerprint;
+  std::string status;
+  std::optional<double> median_ns;    // absent unless the benchmark was timed
+  std::optional<double> ir_per_call;  // from the callgrind section
+  std::optional<double> peak_bytes;   // from the memory section
+};
+
+class HistoryDb {
+ public:
+  // Opens or creates the database (and its folder). UsageError naming the path when it is not a
+  // kprof history database, is of another schema version, or cannot be opened.
+  explicit HistoryDb(const std::filesystem::path& path);
+  ~HistoryDb();
+  HistoryDb(const HistoryDb&) = delete;
+  HistoryDb& operator=(const HistoryDb&) = delete;
+
+  // Records a run (in one transaction); `commit` empty: the run's git_commit. Returns its id.
+  std::int64_t record(const Run& run, const std::string& branch, const std::string& commit = "");
+
+  // Recorded runs, newest first; empty strings match anything.
+  std::vector<RunInfo> runs(const std::string& branch = "", const std::string& fingerprint = "",
+                            int limit = 1000) const;
+  Run load(std::int64_t run_id) const;  // the stored Run document
+
+  // Benchmark keys recorded on a branch (all branches when empty), sorted.
+  std::vector<std::string> keys(const std::string& branch = "") const;
+  // One benchmark's points, oldest first.
+  std::vector<Point> series(const std::string& key, const std::string& branch = "") const;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  void exec(const char* sql) const;
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+};
+
+// A level shift in a series: the values from `index` on differ from those before by more than the
+// threshold, with the two windows separated (every value after beyond every value before).
+struct Step {
+  std::size_t index = 0;  // first point of the new level
+  double before = 0;      // median of the window before
+  double after = 0;       // median of the window after
+  double change_pct = 0;
+  double p_value = 1;                // rank test of the two windows
+  bool fingerprint_changed = false;  // the machine or build changed at the step: not a code change
+};
+
+struct StepOptions {
+  double threshold_pct = 5.0;
+  std::size_t window = 5;     // points on each side considered
+  std::size_t min_after = 2;  // points needed at the new level before it counts as a step
+};
+
+// Steps in `values` (oldest first); `fingerprints` (same length, or empty) marks machine changes.
+std::vector<Step> detect_steps(const std::vector<double>& values, const std::vector<std::string>& fingerprints,
+                               const StepOptions& options);
+
+}  // namespace kprof::history

@@ -1,0 +1,62 @@
+// Step-change detection for history trends: a level shift, not a single outlier. A candidate split
+// needs a change beyond the threshold between the medians of the windows on either side, and a rank
+// test saying the two windows differ; overlapping candidates keep the largest change.
+#include <algorithm>
+#include <cmath>
+
+#include "kprof/history/history.h"
+#include "kprof/regress/stats.h"
+
+namespace kprof::history {
+
+std::vector<Step> detect_steps(const std::vector<double>& values, const std::vector<std::string>& fingerprints,
+                               const StepOptions& options) {
+  const std::size_t n = values.size();
+  const std::size_t w = std::max<std::size_t>(options.window, 1);
+  const std::size_t min_side = std::max<std::size_t>(options.min_after, 1);
+  std::vector<Step> candidates;
+  for (std::size_t i = min_side; i + min_side <= n; ++i) {
+    std::vector<double> before(values.begin() + static_cast<std::ptrdiff_t>(i >= w ? i - w : 0),
+                               values.begin() + static_cast<std::ptrdiff_t>(i));
+    std::vector<double> after(values.begin() + static_cast<std::ptrdiff_t>(i),
+                              values.begin() + static_cast<std::ptrdiff_t>(std::min(n, i + w)));
+    Step s;
+    s.index = i;
+    s.before = regress::median_of(before);
+    s.after = regress::median_of(after);
+    if (s.before <= 0) continue;
+    s.change_pct = (s.after / s.before - 1.0) * 100.0;
+    if (std::fabs(s.change_pct) <= options.threshold_pct) continue;
+    // Exact series (instructions) have no spread: a clean split is enough. Timed series need the
+    // rank test, or complete separation when the windows are too small for it to reach 5%.
+    const bool up = s.change_pct > 0;
+    const double lo_after = *std::min_element(after.begin(), after.end());
+    const double hi_after = *std::max_element(after.begin(), after.end());
+    const double lo_before = *std::min_element(before.begin(), before.end());
+    const double hi_before = *std::max_element(before.begin(), before.end());
+    const bool separated = up ? lo_after > hi_before : hi_after < lo_before;
+    regress::RankTest rank = regress::mann_whitney(before, after);
+    s.p_value = up ? rank.p_greater : rank.p_less;
+    const bool significant = s.p_value < 0.05;
+    if (!separated && !significant) continue;
+    if (!fingerprints.empty() && fingerprints.size() == n)
+      s.fingerprint_changed = fingerprints[i] != fingerprints[i - 1];
+    candidates.push_back(s);
+  }
+  // Keep the clearest split within each window: the most significant, then the largest.
+  std::sort(candidates.begin(), candidates.end(), [](const Step& a, const Step& b) {
+    if (a.p_value != b.p_value) return a.p_value < b.p_value;
+    return std::fabs(a.change_pct) > std::fabs(b.change_pct);
+  });
+  std::vector<Step> kept;
+  for (const Step& c : candidates) {
+    bool near = std::any_of(kept.begin(), kept.end(), [&](const Step& k) {
+      return (c.index > k.index ? c.index - k.index : k.index - c.index) < w;
+    });
+    if (!near) kept.push_back(c);
+  }
+  std::sort(kept.begin(), kept.end(), [](const Step& a, const Step& b) { return a.index < b.index; });
+  return kept;
+}
+
+}  // namespace kprof::history

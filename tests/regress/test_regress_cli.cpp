@@ -1,0 +1,186 @@
+// `kprof regress` and `kprof history` end to end, on a kprof binary with the probe family whose
+// knobs inject known regressions (probe_family.cpp).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/process.h"
+
+namespace kprof::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kProbe = std::string("'") + KPROF_PROBE_EXE + "'";
+// Small and quick: one size, f64, few short rounds. The gate's statistics must cope with that.
+const std::string kRunArgs = " -s 32768 -t f64 --rounds 7 --min-time-ms 4 -q";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+// A saved baseline shared by the tests of this file (made once).
+const fs::path& baseline_json() {
+  static fs::path path = [] {
+    fs::path dir = fresh_dir("regress_cli_baseline");
+    ProcessResult r =
+        run_command(kProbe + " run probe/steady,error" + kRunArgs + " --format none -o '" + dir.string() + "'");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return dir / "run.json";
+  }();
+  return path;
+}
+
+std::string regress_files(const fs::path& base, const fs::path& cur, const std::string& extra = "") {
+  return kProbe + " regress --no-annotations --baseline '" + base.string() + "' --current '" + cur.string() + "'" +
+         extra;
+}
+
+TEST(RegressCli, CorruptOrIncompatibleBaselinesExitTwoNamingFileAndProblem) {
+  fs::path dir = fresh_dir("regress_cli_corrupt");
+  const std::string good = slurp(baseline_json());
+  write(dir / "truncated.json", good.substr(0, good.size() / 2));
+  nlohmann::json j = nlohmann::json::parse(good);
+  j["schema_version"] = 99;
+  write(dir / "future.json", j.dump());
+  nlohmann::json no_results = nlohmann::json::parse(good);
+  no_results.erase("results");
+  write(dir / "noresults.json", no_results.dump());
+  write(dir / "array.json", "[1, 2, 3]");
+  struct Case {
+    std::string file, problem;
+  } cases[] = {{"missing.json", "missing.json"},
+               {"truncated.json", "not valid JSON (truncated or corrupt) at byte"},
+               {"future.json", "schema_version 99 is not supported"},
+               {"noresults.json", "missing array 'results'"},
+               {"array.json", "not a kprof run document"}};
+  for (const auto& c : cases) {
+    ProcessResult r = run_command(regress_files(dir / c.file, baseline_json()));
+    EXPECT_EQ(r.exit_code, 2) << c.file << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(c.file), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.problem), std::string::npos) << r.err;
+  }
+}
+
+TEST(RegressCli, SameRunIsCleanAndANewBenchmarkIsReportedNotAnError) {
+  fs::path dir = fresh_dir("regress_cli_new");
+  ProcessResult run =
+      run_command(kProbe + " run probe/steady,error,memory" + kRunArgs + " --format none -o '" + dir.string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ProcessResult r = run_command(regress_files(baseline_json(), baseline_json()));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("no regression in 2 benchmarks compared"), std::string::npos) << r.out;
+  r = run_command(regress_files(baseline_json(), dir / "run.json", " --time-threshold 50"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 new"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("probe/memory/f64/n=32768"), std::string::npos) << r.out;
+}
+
+TEST(RegressCli, ErrorPastTheToleranceFailsTheGateAndSaysWhy) {
+  fs::path dir = fresh_dir("regress_cli_error");
+  ProcessResult run = run_command("KPROF_PROBE_ERROR=1e-6 " + kProbe + " run probe/steady,error" + kRunArgs +
+                                  " --format none -o '" + dir.string() + "'");
+  ASSERT_EQ(run.exit_code, 1) << run.err;  // `kprof run` itself reports the wrong variant
+  ProcessResult r = run_command(regress_files(baseline_json(), dir / "run.json", " --annotations --time-threshold 50"));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("REGRESSION probe/error/f64/n=32768 [correctness]: max relative error 1e-06 exceeds the "
+                       "family's f64 tolerance 1e-10"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("::error title=kprof: correctness regression in probe/error/f64/n=32768::"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("REGRESSION probe/steady"), std::string::npos) << r.out;
+}
+
+TEST(RegressCli, MismatchedFingerprintsWarnOrAreRefused) {
+  fs::path dir = fresh_dir("regress_cli_fingerprint");
+  nlohmann::json j = nlohmann::json::parse(slurp(baseline_json()));
+  j["environment"]["fingerprint"] = "0000000000000000";
+  j["environment"]["cpu_model"] = "Another CPU";
+  write(dir / "other.json", j.dump());
+  ProcessResult r = run_command(regress_files(dir / "other.json", baseline_json(), " --time-threshold 50"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("warning: baseline"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("come from different machines or builds: cpu 'Another CPU' vs"), std::string::npos) << r.out;
+  r = run_command(regress_files(dir / "other.json", baseline_json(), " --on-mismatch refuse"));
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("refused"), std::string::npos) << r.err;
+}
+
+TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEveryFormat) {
+  fs::path dir = fresh_dir("regress_cli_time");
+  // The "current build": the same binary with the slowdown knob set.
+  write(dir / "current.sh", "#!/bin/sh\nKPROF_PROBE_EXTRA_TIME_PCT=10 exec " + kProbe + " \"$@\"\n");
+  fs::permissions(dir / "current.sh", fs::perms::owner_all);
+  ProcessResult r = run_command(
+      kProbe + " regress --baseline-bin " + kProbe + " --current-bin '" + (dir / "current.sh").string() +
+      "' probe/steady,time" + kRunArgs + " --alternations 5 --annotations --markdown '" + (dir / "gate.md").string() +
+      "' --junit '" + (dir / "gate.xml").string() + "' --json '" + (dir / "gate.json").string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("REGRESSION probe/time/f64/n=32768 [time]: wall time"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("5 paired samples"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("::error title=kprof: time regression in probe/time/f64/n=32768::wall time"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("REGRESSION probe/steady"), std::string::npos) << r.out;
+  nlohmann::json j = nlohmann::json::parse(slurp(dir / "gate.json"));
+  for (const auto& b : j["benchmarks"])
+    if (b["key"] == "probe/time/f64/n=32768")
+      for (const auto& f : b["findings"])
+        if (f["metric"] == "time") {
+          EXPECT_GT(f["change_pct"].get<double>(), 5.0);
+          EXPECT_LT(f["change_pct"].get<double>(), 20.0);
+        }
+  EXPECT_NE(slurp(dir / "gate.md").find("- **probe/time/f64/n=32768** — time: wall time"), std::string::npos);
+  EXPECT_NE(slurp(dir / "gate.xml").find("failures=\"1\""), std::string::npos) << slurp(dir / "gate.xml");
+}
+
+TEST(RegressCli, TwentyAAComparisonsRaiseNoAlert) {
+  fs::path dir = fresh_dir("regress_cli_aa");
+  ProcessResult r = run_command(kProbe + " regress --aa 20 --current-bin " + kProbe + " probe/steady" + kRunArgs +
+                                " --alternations 4 --noise-out '" + (dir / "noise.json").string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("false alarms at the thresholds in force: 0 of 20"), std::string::npos) << r.out;
+  nlohmann::json noise = nlohmann::json::parse(slurp(dir / "noise.json"));
+  EXPECT_EQ(noise["kind"], "kprof-noise");
+  EXPECT_EQ(noise["benchmarks"]["probe/steady/f64/n=32768"]["comparisons"], 20);
+  // The calibrated profile is accepted as the source of thresholds.
+  r = run_command(regress_files(baseline_json(), baseline_json(), " --noise '" + (dir / "noise.json").string() + "'"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(RegressCli, HistoryRecordsTrendsAndServesAsBaseline) {
+  fs::path dir = fresh_dir("regress_cli_history");
+  const std::string db = " --db '" + (dir / "h.sqlite").string() + "'";
+  ProcessResult empty = run_command(kProbe + " regress --no-annotations --baseline-db" + db + " --current '" +
+                                    baseline_json().string() + "'");
+  EXPECT_EQ(empty.exit_code, 2) << empty.out << empty.err;
+  EXPECT_NE(empty.err.find("no recorded run on branch 'main'"), std::string::npos) << empty.err;
+  for (int i = 0; i < 3; ++i) {
+    ProcessResult rec = run_command(kProbe + " history" + db + " record --branch main --commit c" + std::to_string(i) +
+                                    " '" + baseline_json().string() + "'");
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  }
+  ProcessResult show = run_command(kProbe + " history" + db + " show --branch main");
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("probe/steady/f64/n=32768"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("time trends on branch main"), std::string::npos) << show.out;
+  ProcessResult runs = run_command(kProbe + " history" + db + " runs");
+  EXPECT_NE(runs.out.find("c2"), std::string::npos) << runs.out;
+  ProcessResult r = run_command(kProbe + " regress --no-annotations --baseline-db" + db + " --current '" +
+                                baseline_json().string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(main @ c2)"), std::string::npos) << r.out;
+  write(dir / "junk.sqlite", "not a database, definitely not one, long enough text here\n");
+  ProcessResult bad = run_command(kProbe + " history --db '" + (dir / "junk.sqlite").string() + "' runs");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("junk.sqlite"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace kprof::test
