@@ -15,6 +15,10 @@
 
 #include "recorder.h"
 
+// The library is built with -fvisibility=hidden (no PLT hops between the tracer's own functions);
+// what a program must see is exported here. operator new/delete are exported by <new>'s pragma.
+#define KPROF_EXPORT __attribute__((visibility("default")))
+
 using kprof::memory::Entry;
 namespace mem = kprof::memory;
 
@@ -111,7 +115,7 @@ __attribute__((always_inline)) inline void* traced_new(Entry entry, std::size_t 
 extern "C" {
 
 // ---- C allocation functions --------------------------------------------------------------------
-void* malloc(std::size_t size) {
+KPROF_EXPORT void* malloc(std::size_t size) {
   if (__builtin_expect(mem::real.malloc == nullptr, 0)) {
     ensure_resolved();
     if (!mem::real.malloc) return mem::bootstrap_alloc(size);
@@ -119,9 +123,9 @@ void* malloc(std::size_t size) {
   return traced(Entry::malloc, size, [&] { return mem::real.malloc(size); });
 }
 
-void free(void* p) { traced_free(Entry::free, p); }
+KPROF_EXPORT void free(void* p) { traced_free(Entry::free, p); }
 
-void* calloc(std::size_t n, std::size_t size) {
+KPROF_EXPORT void* calloc(std::size_t n, std::size_t size) {
   if (__builtin_expect(mem::real.calloc == nullptr, 0)) {
     ensure_resolved();  // dlsym itself calls calloc while we resolve: serve it from the pool
     if (!mem::real.calloc) return n && size > SIZE_MAX / n ? nullptr : mem::bootstrap_alloc(n * size);
@@ -129,7 +133,7 @@ void* calloc(std::size_t n, std::size_t size) {
   return traced(Entry::calloc, n * size, [&] { return mem::real.calloc(n, size); });
 }
 
-void* realloc(void* p, std::size_t size) {
+KPROF_EXPORT void* realloc(void* p, std::size_t size) {
   if (p && mem::in_bootstrap_pool(p)) {  // move a bootstrap block to the real heap
     void* q = malloc(size);
     std::size_t old = mem::bootstrap_size(p);
@@ -143,11 +147,11 @@ void* realloc(void* p, std::size_t size) {
   return mem::traced_realloc(p, size, ips + 1, depth);
 }
 
-void* aligned_alloc(std::size_t align, std::size_t size) {
+KPROF_EXPORT void* aligned_alloc(std::size_t align, std::size_t size) {
   return traced(Entry::aligned_alloc, size, [&] { return mem::real.aligned_alloc(align, size); });
 }
 
-int posix_memalign(void** out, std::size_t align, std::size_t size) {
+KPROF_EXPORT int posix_memalign(void** out, std::size_t align, std::size_t size) {
   ensure_resolved();
   if (!should_record()) return mem::real.posix_memalign(out, align, size);
   mem::GuardScope guard;
@@ -159,15 +163,15 @@ int posix_memalign(void** out, std::size_t align, std::size_t size) {
   return rc;
 }
 
-void* memalign(std::size_t align, std::size_t size) {
+KPROF_EXPORT void* memalign(std::size_t align, std::size_t size) {
   return traced(Entry::memalign, size, [&] { return mem::real.memalign(align, size); });
 }
 
-void* valloc(std::size_t size) {
+KPROF_EXPORT void* valloc(std::size_t size) {
   return traced(Entry::valloc, size, [&] { return mem::real.valloc(size); });
 }
 
-void* pvalloc(std::size_t size) {
+KPROF_EXPORT void* pvalloc(std::size_t size) {
   // pvalloc rounds the request up to whole pages; the rounded size is what the program owns.
   long page = sysconf(_SC_PAGESIZE);
   std::size_t rounded = (size + page - 1) / page * page;
@@ -176,14 +180,14 @@ void* pvalloc(std::size_t size) {
 }
 
 // ---- dlopen/dlclose: a new set of loaded objects for the addresses recorded after them ---------
-void* dlopen(const char* file, int mode) {
+KPROF_EXPORT void* dlopen(const char* file, int mode) {
   ensure_resolved();
   void* handle = mem::real.dlopen(file, mode);
   if (handle && mem::recording.load(std::memory_order_relaxed)) mem::note_modules_changed();
   return handle;
 }
 
-int dlclose(void* handle) {
+KPROF_EXPORT int dlclose(void* handle) {
   ensure_resolved();
   int rc = mem::real.dlclose(handle);
   if (rc == 0 && mem::recording.load(std::memory_order_relaxed)) mem::note_modules_changed();
@@ -191,14 +195,14 @@ int dlclose(void* handle) {
 }
 
 // ---- the control API (found with dlsym by kprof/memory.h, so it works in both modes) -----------
-__attribute__((visibility("default"))) int kprof_memory_hooks_version() { return static_cast<int>(mem::kTraceVersion); }
+KPROF_EXPORT int kprof_memory_hooks_version() { return static_cast<int>(mem::kTraceVersion); }
 
-__attribute__((visibility("default"))) int kprof_memory_trace_start(const char* path) {
+KPROF_EXPORT int kprof_memory_trace_start(const char* path) {
   ensure_resolved();
   return mem::start_trace(path, false);
 }
 
-__attribute__((visibility("default"))) int kprof_memory_trace_stop() { return mem::stop_trace(); }
+KPROF_EXPORT int kprof_memory_trace_stop() { return mem::stop_trace(); }
 
 }  // extern "C"
 

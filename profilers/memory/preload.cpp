@@ -26,7 +26,7 @@ long parse_pid(const char* text) {
 
 }  // namespace
 
-extern "C" void kprof_memory_autostart() {
+extern "C" __attribute__((visibility("default"))) void kprof_memory_autostart() {
   if (g_started) return;
   g_started = true;
   const char* path = std::getenv("KPROF_MEM_TRACE");

@@ -16,15 +16,12 @@ namespace kprof::memory {
 
 RealFunctions real{};
 std::atomic<bool> recording{false};
+__thread bool guard __attribute__((tls_model("initial-exec"))) = false;
+alignas(64) unsigned char bootstrap_pool[kBootstrapPoolBytes];
 
 namespace {
 
-// ---- recursion guard -------------------------------------------------------------------------
-// initial-exec: a dynamic TLS access may itself call malloc the first time.
-__attribute__((tls_model("initial-exec"))) thread_local bool t_guard = false;
-
 // ---- bootstrap pool ---------------------------------------------------------------------------
-alignas(64) unsigned char g_pool[64 * 1024];
 std::size_t g_pool_used = 0;
 bool g_resolving = false;
 
@@ -45,7 +42,8 @@ Writer g_writer;
 
 bool map_window(std::uint64_t index) {
   if (ftruncate(g_writer.fd, static_cast<off_t>((index + 1) * kWindowBytes)) != 0) return false;
-  void* p = mmap(nullptr, kWindowBytes, PROT_READ | PROT_WRITE, MAP_SHARED, g_writer.fd,
+  // MAP_POPULATE: one fault-in per window instead of one page fault per 4 KiB of records.
+  void* p = mmap(nullptr, kWindowBytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, g_writer.fd,
                  static_cast<off_t>(index * kWindowBytes));
   if (p == MAP_FAILED) return false;
   g_writer.window = static_cast<unsigned char*>(p);
@@ -234,21 +232,14 @@ void after_fork_child() {
 
 }  // namespace
 
-bool& guard_flag() { return t_guard; }
-
 void* bootstrap_alloc(std::size_t size) {
   std::size_t need = (size + 16 + 15) & ~std::size_t{15};
-  if (g_pool_used + need > sizeof g_pool) return nullptr;
-  unsigned char* p = g_pool + g_pool_used;
+  if (g_pool_used + need > kBootstrapPoolBytes) return nullptr;
+  unsigned char* p = bootstrap_pool + g_pool_used;
   g_pool_used += need;
   std::memcpy(p, &size, sizeof size);
   std::memset(p + 16, 0, size);  // dlsym asks for calloc
   return p + 16;
-}
-
-bool in_bootstrap_pool(const void* p) {
-  auto* c = static_cast<const unsigned char*>(p);
-  return c >= g_pool && c < g_pool + sizeof g_pool;
 }
 
 std::size_t bootstrap_size(const void* p) {

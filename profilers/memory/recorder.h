@@ -31,13 +31,20 @@ extern std::atomic<bool> recording;
 void resolve();
 
 // The bootstrap pool serves the calloc that dlsym makes while `real` is being resolved.
+inline constexpr std::size_t kBootstrapPoolBytes = 64 * 1024;
+extern unsigned char bootstrap_pool[kBootstrapPoolBytes];
 void* bootstrap_alloc(std::size_t size);
-bool in_bootstrap_pool(const void* p);
+inline bool in_bootstrap_pool(const void* p) {
+  auto* c = static_cast<const unsigned char*>(p);
+  return c >= bootstrap_pool && c < bootstrap_pool + kBootstrapPoolBytes;
+}
 std::size_t bootstrap_size(const void* p);
 
 // True while this thread is inside a hook (or inside the tracer itself): nested allocations go
-// straight to the real allocator, unrecorded.
-bool& guard_flag();
+// straight to the real allocator, unrecorded. initial-exec: a dynamic TLS access (__tls_get_addr)
+// is slower and may itself call malloc the first time.
+extern __thread bool guard __attribute__((tls_model("initial-exec")));
+inline bool& guard_flag() { return guard; }
 
 class GuardScope {
  public:

@@ -117,8 +117,9 @@ KPROF_FAMILY(sgd, SgdProblem)
     .flops([](const Size& s) { return 4.0 * s["rows"] * s["features"]; })
     .bytes([](const Size& s, std::size_t e) { return (s["features"] + 1.0) * s["rows"] * e; })
     // SGD over 1e5 rows amplifies rounding differences of the summation order a little:
-    // f32 variants stay within 1e-3 of the long-double reference, f64 within 1e-9.
-    .tolerance(1e-3, 1e-9)
+    // f32 variants stay within 1e-4 of the long-double reference, f64 within 1e-10 (measured:
+    // 7e-7 and 1e-15 at 20000 rows).
+    .tolerance(1e-4, 1e-10)
     .reference([](auto& p) { reference_fit(p); })
     .variant({.name = "full-scalar", .kind = Kind::scalar, .note = "load everything, then fit"},
              [](auto& p) { p.fit_full(&sgd_step_scalar); })

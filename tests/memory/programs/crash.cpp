@@ -6,5 +6,6 @@
 int main() {
   void* p = std::malloc(424242);
   std::memset(p, 3, 424242);
+  asm volatile("" : : "g"(p) : "memory");  // keep the allocation (-fallocation-dce)
   std::abort();
 }

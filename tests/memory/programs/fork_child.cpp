@@ -9,10 +9,12 @@
 int main() {
   void* parent_block = std::malloc(3000);
   std::memset(parent_block, 1, 3000);
+  asm volatile("" : : "g"(parent_block) : "memory");  // keep the allocation (-fallocation-dce)
   pid_t pid = fork();
   if (pid == 0) {
     void* child_block = std::malloc(5000000);
     std::memset(child_block, 2, 5000000);
+    asm volatile("" : : "g"(child_block) : "memory");
     std::free(child_block);
     _exit(0);
   }
