@@ -16,9 +16,11 @@
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
 #include "kprof/lines.h"
+#include "kprof/lines/callgrind.h"
 #include "kprof/lines/collector.h"
 #include "kprof/lines/report.h"
 #include "kprof/registry.h"
+#include "kprof/reports/callgrind_writer.h"
 #include "kprof/reports/tables.h"
 #include "kprof/runner.h"
 
@@ -95,7 +97,7 @@ void add_lines_command(CLI::App& app, Context& ctx) {
   sub->add_option("--iterations", args->iterations, "calls of the variant inside the region")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  sub->add_option("-o,--out", args->out_dir, "folder for lines.json, lines.md, lines.txt and lines.callgrind");
+  sub->add_option("-o,--out", args->out_dir, "folder for lines.json, lines.md, lines.txt and callgrind.out.lines");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
@@ -142,9 +144,16 @@ void add_lines_command(CLI::App& app, Context& ctx) {
       Run run = new_run(ctx, 1);
       run.sections["lines"] = section;
       std::filesystem::path dir = args->out_dir;
+      std::filesystem::path callgrind = dir / "callgrind.out.lines";
+      std::error_code ec;
+      std::string object = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+      write_callgrind_file(callgrind, lines::to_callgrind(report, ctx.command_line, object));
       for (const auto& path : write_reports(run, dir, "lines", text, markdown))
         std::cerr << "kprof: wrote " << path.string() << "\n";
     }
+    if (!args->out_dir.empty())
+      std::cerr << "kprof: wrote " << (std::filesystem::path(args->out_dir) / "callgrind.out.lines").string()
+                << " (kcachegrind, callgrind_annotate)\n";
     if (args->format == "table")
       std::cout << text;
     else if (args->format == "markdown")

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <sstream>
+
 #include "kprof/atomic_file.h"
 #include "support/process.h"
 
@@ -47,6 +50,20 @@ TEST(LinesCli, RunDocumentHasTheLinesSection) {
   std::string md = read_file(dir + "/lines.md");
   EXPECT_NE(md.find("## Line timings"), std::string::npos);
   EXPECT_NE(read_file(dir + "/lines.txt").find("Function: nls_eigen"), std::string::npos);
+
+  // The callgrind-format file: callgrind_annotate's totals are the JSON's, line by line rounded.
+  std::int64_t want_ns = 0, want_hits = 0;
+  for (const auto& l : fn["lines"]) {
+    want_ns += std::llround(l["ns"].get<double>());
+    want_hits += l["hits"].get<std::int64_t>();
+  }
+  auto a = run_command("callgrind_annotate " + dir + "/callgrind.out.lines | grep 'PROGRAM TOTALS' | tr -d ,");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  std::istringstream totals(a.out);
+  std::int64_t ns = -1, hits = -1;
+  totals >> ns >> hits;
+  EXPECT_EQ(ns, want_ns) << a.out;
+  EXPECT_EQ(hits, want_hits) << a.out;
 }
 
 TEST(LinesCli, UnknownNameIsExit2) {

@@ -1,0 +1,137 @@
+// The NLS subproblem as a first C++ port would write it: one plain loop nest per NumPy
+// statement, at the x86-64 baseline. Each statement carries a KPROF_LINE marker, so that
+// `kprof lines nmf/scalar` prints the table of the seed's %lprun, line for line.
+#include <cmath>
+#include <vector>
+
+#include "kprof/lines.h"
+#include "nmf_problem.h"
+
+namespace kprof::targets::nmf {
+namespace {
+
+// C (a x c) = A^T B, A (r x a) and B (r x c) column-major.
+template <class T>
+void gemm_tn(const std::vector<T>& A, const std::vector<T>& B, std::vector<T>& C, std::int64_t r, std::int64_t a,
+             std::int64_t c) {
+  C.assign(a * c, T(0));
+  for (std::int64_t j = 0; j < c; ++j)
+    for (std::int64_t i = 0; i < a; ++i) {
+      T sum = 0;
+      for (std::int64_t l = 0; l < r; ++l) sum += A[l + i * r] * B[l + j * r];
+      C[i + j * a] = sum;
+    }
+}
+
+// C (a x c) = A B - D, A (a x b), B (b x c), D (a x c) or nothing.
+template <class T>
+void gemm_nn_minus(const std::vector<T>& A, const std::vector<T>& B, const std::vector<T>* D, std::vector<T>& C,
+                   std::int64_t a, std::int64_t b, std::int64_t c) {
+  for (std::int64_t j = 0; j < c; ++j) {
+    for (std::int64_t i = 0; i < a; ++i) C[i + j * a] = D ? -(*D)[i + j * a] : T(0);
+    for (std::int64_t l = 0; l < b; ++l) {
+      T blj = B[l + j * b];
+      for (std::int64_t i = 0; i < a; ++i) C[i + j * a] += A[i + l * a] * blj;
+    }
+  }
+}
+
+// ||grad[grad < 0 or H > 0]||
+template <class T>
+T projected_norm(const std::vector<T>& grad, const std::vector<T>& H) {
+  T sum = 0;
+  for (std::size_t i = 0; i < grad.size(); ++i)
+    if (grad[i] < 0 || H[i] > 0) sum += grad[i] * grad[i];
+  return std::sqrt(sum);
+}
+
+template <class T>
+T dot(const std::vector<T>& x, const std::vector<T>& y) {
+  T sum = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sum += x[i] * y[i];
+  return sum;
+}
+
+}  // namespace
+
+inline namespace KPROF_NMF_FLAVOUR {
+
+template <class T>
+void nls_scalar(NmfProblem<T>& p) {
+  KPROF_FUNCTION;
+  const std::int64_t m = p.m, n = p.n, k = p.k;
+  const T sigma = T(kSigma), beta = T(kBeta);
+  std::vector<T> WtV, WtW, grad(k * n), Hn(k * n), d(k * n), Hp(k * n), Qd(k * n);
+  KPROF_LINE;
+  std::vector<T>& H = p.H;
+  KPROF_LINE;
+  H = p.H_init;
+  KPROF_LINE;
+  gemm_tn(p.W, p.V, WtV, m, k, n);  // WtV = W.T @ V
+  KPROF_LINE;
+  gemm_tn(p.W, p.W, WtW, m, k, k);  // WtW = W.T @ W
+
+  KPROF_LINE;
+  T alpha = 1;
+  int n_iter = 1;
+  for (; n_iter <= p.max_iter; ++n_iter) {
+    KPROF_LINE;
+    gemm_nn_minus(WtW, H, &WtV, grad, k, k, n);  // grad = WtW @ H - WtV
+    KPROF_LINE;
+    const T proj_gradient = projected_norm(grad, H);
+    KPROF_LINE;
+    if (proj_gradient < p.tol) break;
+
+    bool decr_alpha = false;
+    for (int inner_iter = 1; inner_iter < 20; ++inner_iter) {
+      KPROF_LINE;
+      for (std::size_t i = 0; i < Hn.size(); ++i) Hn[i] = H[i] - alpha * grad[i];
+      KPROF_LINE;
+      for (T& h : Hn) h = h > 0 ? h : T(0);  // Hn = _pos(Hn)
+      KPROF_LINE;
+      for (std::size_t i = 0; i < d.size(); ++i) d[i] = Hn[i] - H[i];
+      KPROF_LINE;
+      const T gradd = dot(grad, d);
+      KPROF_LINE;
+      gemm_nn_minus<T>(WtW, d, nullptr, Qd, k, k, n);
+      KPROF_LINE;
+      const T dQd = dot(Qd, d);  // np.sum(WtW @ d * d)
+      KPROF_LINE;
+      const bool suff_decr = (1 - sigma) * gradd + T(0.5) * dQd < 0;
+      if (inner_iter == 1) {
+        KPROF_LINE;
+        decr_alpha = !suff_decr;
+        KPROF_LINE;
+        Hp = H;
+      }
+      if (decr_alpha) {
+        if (suff_decr) {
+          KPROF_LINE;
+          H = Hn;
+          break;
+        }
+        KPROF_LINE;
+        alpha *= beta;
+      } else {
+        KPROF_LINE;
+        if (!suff_decr || Hp == Hn) {
+          KPROF_LINE;
+          H = Hp;
+          break;
+        }
+        KPROF_LINE;
+        alpha /= beta;
+        KPROF_LINE;
+        Hp = Hn;
+      }
+    }
+  }
+  p.n_iter = n_iter;
+}
+
+template void nls_scalar(NmfProblem<float>&);
+template void nls_scalar(NmfProblem<double>&);
+
+}  // namespace KPROF_NMF_FLAVOUR
+
+}  // namespace kprof::targets::nmf

@@ -1,0 +1,111 @@
+// Line-timer overhead (docs/PERFORMANCE.md, "## line timers"):
+//  - BM_ClockRead: one read of the markers' clock (rdtsc or clock_gettime), for context.
+//  - BM_MarkerAddedNsPerHit: a real kernel loop with one KPROF_LINE per row, against the same
+//    loop compiled without markers, interleaved; counter added_ns_per_hit = (marked - plain)/rows.
+//  - BM_NmfLinesVsWall: nmf/scalar at the default size: the per-line times of nls_scalar (marker
+//    cost subtracted) summed, against the wall time of the same function built without markers;
+//    counter lines_over_wall should be within 5% of 1.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "kprof/kernel.h"
+#include "kprof/lines/collector.h"
+#include "kprof/lines/report.h"
+#include "nmf_problem.h"
+
+namespace kprof::bench {
+namespace marked {
+void rows_times_vector(const double* A, const double* x, double* y, std::int64_t rows, std::int64_t cols);
+}
+namespace plain {
+void rows_times_vector(const double* A, const double* x, double* y, std::int64_t rows, std::int64_t cols);
+}
+}  // namespace kprof::bench
+
+namespace kprof::targets::nmf {
+namespace instrumented {
+template <class T>
+void nls_scalar(NmfProblem<T>& p);
+}
+namespace plain {
+template <class T>
+void nls_scalar(NmfProblem<T>& p);
+}
+}  // namespace kprof::targets::nmf
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void BM_ClockRead(benchmark::State& state) {
+  kprof::lines::calibrate();
+  std::uint64_t sum = 0;
+  for (auto _ : state) sum += kprof::lines::detail::read_clock();
+  benchmark::DoNotOptimize(sum);
+  state.SetLabel(kprof::lines::calibrate().source);
+}
+BENCHMARK(BM_ClockRead);
+
+void BM_MarkerAddedNsPerHit(benchmark::State& state) {
+  const std::int64_t rows = 4096, cols = state.range(0);
+  std::vector<double> A(rows * cols), x(cols), y(rows);
+  kprof::fill_uniform(std::span<double>(A), 1);
+  kprof::fill_uniform(std::span<double>(x), 2);
+  kprof::lines::calibrate();
+  std::vector<double> plain_ns, marked_ns;
+  for (auto _ : state) {
+    // Interleaved, so that the machine's load hits both alike.
+    auto t0 = Clock::now();
+    kprof::bench::plain::rows_times_vector(A.data(), x.data(), y.data(), rows, cols);
+    plain_ns.push_back(seconds_since(t0) * 1e9);
+    auto t1 = Clock::now();
+    kprof::bench::marked::rows_times_vector(A.data(), x.data(), y.data(), rows, cols);
+    marked_ns.push_back(seconds_since(t1) * 1e9);
+    benchmark::DoNotOptimize(y.data());
+  }
+  double plain = median(plain_ns), marked = median(marked_ns);
+  state.counters["plain_ns_per_row"] = plain / rows;
+  state.counters["marked_ns_per_row"] = marked / rows;
+  state.counters["added_ns_per_hit"] = (marked - plain) / rows;
+}
+BENCHMARK(BM_MarkerAddedNsPerHit)->Arg(16)->Arg(64)->Arg(256);
+
+void BM_NmfLinesVsWall(benchmark::State& state) {
+  using kprof::targets::nmf::NmfProblem;
+  kprof::Size size({{"m", 64}, {"n", 1797}, {"k", 16}});
+  NmfProblem<double> plain_problem(size), marked_problem(size);
+  kprof::lines::ClockInfo clock = kprof::lines::calibrate();
+  std::vector<double> wall_ns, lines_ns, fn_wall_ns;
+  for (auto _ : state) {
+    auto t0 = Clock::now();
+    kprof::targets::nmf::plain::nls_scalar(plain_problem);
+    wall_ns.push_back(seconds_since(t0) * 1e9);
+    kprof::lines::reset();
+    kprof::targets::nmf::instrumented::nls_scalar(marked_problem);
+    kprof::lines::Report report = kprof::lines::build_report(kprof::lines::collect(clock));
+    for (const auto& f : report.functions)
+      if (f.function == "nls_scalar") {
+        lines_ns.push_back(f.total_ns);
+        fn_wall_ns.push_back(f.wall_ns);
+      }
+  }
+  double wall = median(wall_ns), lines = median(lines_ns);
+  state.counters["plain_wall_ms"] = wall / 1e6;
+  state.counters["sum_of_lines_ms"] = lines / 1e6;
+  state.counters["marked_wall_net_ms"] = median(fn_wall_ns) / 1e6;
+  state.counters["lines_over_wall"] = lines / wall;
+  state.counters["outer_iterations"] = plain_problem.n_iter;
+}
+BENCHMARK(BM_NmfLinesVsWall)->Unit(benchmark::kMillisecond)->Iterations(15);
+
+}  // namespace
