@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <new>
 
+#include "kprof/lines.h"
+
 namespace kprof::targets::gemm_simd {
 
 // A 64-byte aligned buffer that grows on demand and is kept for the next call (one per thread),
@@ -146,6 +148,7 @@ void micro_kernel(std::int64_t kc, const typename Ops::Scalar* ap, const typenam
 template <class Ops, class Tile>
 void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const typename Ops::Scalar* a, std::int64_t lda,
           const typename Ops::Scalar* b, std::int64_t ldb, typename Ops::Scalar* c, std::int64_t ldc) {
+  KPROF_FUNCTION;
   using Scalar = typename Ops::Scalar;
   constexpr std::int64_t MR = Tile::mr;
   constexpr std::int64_t NR = Tile::nv * Ops::lanes;
@@ -167,10 +170,13 @@ void gemm(std::int64_t m, std::int64_t n, std::int64_t k, const typename Ops::Sc
     for (std::int64_t pc = 0; pc < k; pc += Tile::kc) {
       const std::int64_t kc = std::min(Tile::kc, k - pc);
       const bool accumulate = pc > 0;  // the first depth block overwrites C, the others add to it
+      KPROF_LINE;
       pack_b<Ops, Tile>(b + pc * ldb + jc, ldb, kc, nc, b_packed);
       for (std::int64_t ic = 0; ic < m; ic += Tile::mc) {
         const std::int64_t mc = std::min(Tile::mc, m - ic);
+        KPROF_LINE;
         pack_a<Ops, Tile>(a + ic * lda + pc, lda, mc, kc, a_packed);
+        KPROF_LINE;
         for (std::int64_t jr = 0; jr < nc; jr += NR) {
           for (std::int64_t ir = 0; ir < mc; ir += MR) {
             micro_kernel<Ops, Tile>(kc, a_packed + ir * kc, b_packed + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,

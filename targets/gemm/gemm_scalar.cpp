@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "gemm_kernels.h"
+#include "kprof/lines.h"
 
 namespace kprof::targets {
 
@@ -28,12 +29,15 @@ void gemm_reference(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, 
 template <class T>
 void gemm_scalar(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda, const T* b,
                  std::int64_t ldb, T* c, std::int64_t ldc) {
+  KPROF_FUNCTION;
   for (std::int64_t i = 0; i < m; ++i) {
     T* c_row = c + i * ldc;
+    KPROF_LINE;
     for (std::int64_t j = 0; j < n; ++j) c_row[j] = 0;
     for (std::int64_t p = 0; p < k; ++p) {
       const T aip = a[i * lda + p];
       const T* b_row = b + p * ldb;
+      KPROF_LINE;
       for (std::int64_t j = 0; j < n; ++j) c_row[j] += aip * b_row[j];
     }
   }
