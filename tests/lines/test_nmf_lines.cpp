@@ -2,6 +2,8 @@
 // way `kprof lines` runs it gives nls_scalar's table with the hit counts the algorithm implies.
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "kprof/lines/collector.h"
 #include "kprof/lines/report.h"
 #include "kprof/registry.h"
@@ -41,6 +43,7 @@ TEST(NmfLines, ScalarTableHasTheSeedsLines) {
   LineHooks hooks;
   run_region(ref, options, hooks);
   lines::Report report = lines::build_report(hooks.snapshot);
+  std::cout << lines::render_text(report);  // the table, for whoever reads the test log
   ASSERT_EQ(report.functions.size(), 1u);
   const lines::FunctionReport& f = report.functions[0];
   EXPECT_EQ(f.function, "nls_scalar");
