@@ -22,10 +22,12 @@ void add_run_command(CLI::App& app, Context& ctx);
 void add_list_command(CLI::App& app, Context& ctx);
 void add_env_command(CLI::App& app, Context& ctx);
 void add_bench_command(CLI::App& app, Context& ctx);
-void add_regress_command(CLI::App& app, Context& ctx);
-void add_history_command(CLI::App& app, Context& ctx);
+void add_callgrind_command(CLI::App& app, Context& ctx);  // also the hidden `region`
+void add_cpu_command(CLI::App& app, Context& ctx);
 void add_mem_command(CLI::App& app, Context& ctx);
 void add_lines_command(CLI::App& app, Context& ctx);
+void add_regress_command(CLI::App& app, Context& ctx);
+void add_history_command(CLI::App& app, Context& ctx);
 
 // A Run with environment, version, time, command and git commit filled in.
 Run new_run(const Context& ctx, int threads);

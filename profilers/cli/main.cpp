@@ -30,10 +30,12 @@ int main(int argc, char** argv) {
   cli::add_list_command(app, ctx);
   cli::add_env_command(app, ctx);
   cli::add_bench_command(app, ctx);
-  cli::add_regress_command(app, ctx);
-  cli::add_history_command(app, ctx);
+  cli::add_callgrind_command(app, ctx);
+  cli::add_cpu_command(app, ctx);
   cli::add_mem_command(app, ctx);
   cli::add_lines_command(app, ctx);
+  cli::add_regress_command(app, ctx);
+  cli::add_history_command(app, ctx);
 
   try {
     set_threads(1);  // one thread unless --threads says otherwise: per-core figures are comparable

@@ -1,0 +1,285 @@
+// `kprof callgrind`: callgrind profiles of a kernel region (or a program), hotspot tables, diffs
+// and side-by-side comparisons of a family's variants. Also the hidden `kprof region`, the child
+// process that profilers re-run: it sets a problem up and runs the region with their hooks.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "callgrind_profiler.h"
+#include "commands.h"
+#include "cpu_profiler.h"
+#include "kprof/atomic_file.h"
+#include "kprof/errors.h"
+#include "kprof/reports/callgrind_diff.h"
+#include "kprof/reports/callgrind_hotspots.h"
+#include "kprof/reports/callgrind_reader.h"
+#include "kprof/reports/callgrind_writer.h"
+#include "kprof/reports/tables.h"
+#include "kprof/runner.h"
+
+namespace kprof::cli {
+namespace {
+
+struct CallgrindArgs {
+  std::string target;
+  std::string size;
+  std::string dtype = "f64";
+  std::int64_t iterations = 1;
+  int threads = 1;
+  bool cache_sim = false;
+  bool branch_sim = false;
+  std::string out_dir;
+  std::size_t top = 10;
+  bool compare = false;
+  std::string annotate;
+  std::vector<std::string> diff;
+  std::vector<std::string> toggle_collect;
+  bool quiet = false;
+};
+
+Size size_for(const FamilyRecord& family, const std::string& spec) {
+  if (!spec.empty()) return parse_size(family.params, spec);
+  if (!family.default_sizes.empty()) return parse_size(family.params, family.default_sizes.front());
+  return default_size(family.params);
+}
+
+const char* kCacheNote =
+    "note: valgrind's cache model is simple (two levels, LRU, no prefetcher, no timing): its miss counts show "
+    "trends, not this CPU's real misses.\n";
+
+std::string hotspot_report(const CallgrindProfile& profile, std::size_t top, bool markdown) {
+  Hotspots h = compute_hotspots(profile);
+  std::ostringstream out;
+  auto table = [&](const Table& t) { return markdown ? t.markdown() : t.text(); };
+  out << (markdown ? "\n#### " : "\n") << "Top functions by exclusive cost\n"
+      << table(hot_functions_table(h, top, false));
+  out << (markdown ? "\n#### " : "\n") << "Top functions by inclusive cost\n"
+      << table(hot_functions_table(h, top, true));
+  out << (markdown ? "\n#### " : "\n") << "Top source lines\n" << table(hot_lines_table(h, top));
+  return out.str();
+}
+
+std::string totals_line(const CallgrindProfile& p, std::int64_t iterations, double flops) {
+  auto totals = p.totals();
+  std::ostringstream out;
+  for (std::size_t i = 0; i < p.events.size(); ++i) {
+    out << (i ? "  " : "") << p.events[i] << " " << format_count(totals[i]);
+    if (iterations > 1) out << " (" << format_count(totals[i] / iterations) << "/call)";
+  }
+  if (flops > 0 && !totals.empty())
+    out << "  " << p.events[0] << "/FLOP " << format_fixed(static_cast<double>(totals[0]) / (flops * iterations), 3);
+  return out.str() + "\n";
+}
+
+void finish_run(Context& ctx, const CallgrindArgs& a, nlohmann::json results, const std::string& text,
+                const std::string& markdown) {
+  if (a.out_dir.empty()) return;
+  Run run = new_run(ctx, a.threads);
+  run.sections["callgrind"] = {{"results", std::move(results)}};
+  for (const auto& path : write_reports(run, a.out_dir, "callgrind", text, markdown))
+    if (!a.quiet) std::cerr << "kprof: wrote " << path.string() << "\n";
+}
+
+CallgrindOptions options_from(const CallgrindArgs& a) {
+  CallgrindOptions o;
+  o.cache_sim = a.cache_sim;
+  o.branch_sim = a.branch_sim;
+  o.toggle_collect = a.toggle_collect;
+  o.out_dir = a.out_dir.empty() ? "." : a.out_dir;
+  return o;
+}
+
+void annotate_file(const CallgrindArgs& a) {
+  CallgrindProfile p = read_callgrind_file(a.annotate);
+  std::cout << a.annotate << ": " << totals_line(p, 1, 0) << hotspot_report(p, a.top, false);
+}
+
+void diff_files(Context& ctx, const CallgrindArgs& a) {
+  CallgrindProfile pa = read_callgrind_file(a.diff[0]);
+  CallgrindProfile pb = read_callgrind_file(a.diff[1]);
+  CallgrindDiff d = diff_callgrind(pa, pb);
+  std::ostringstream out;
+  out << "a: " << a.diff[0] << "\nb: " << a.diff[1] << "\n";
+  for (std::size_t i = 0; i < d.events.size(); ++i)
+    out << d.events[i] << ": " << format_count(d.totals_a[i]) << " -> " << format_count(d.totals_b[i]) << "\n";
+  if (d.zero()) {
+    out << "no function and no line changed\n";
+  } else {
+    out << "\nFunctions that changed most\n" << diff_functions_table(d, a.top).text();
+    out << "\nLines that changed most\n" << diff_lines_table(d, a.top).text();
+  }
+  std::cout << out.str();
+  if (!a.out_dir.empty()) {
+    ensure_writable_dir(a.out_dir);
+    auto path = std::filesystem::path(a.out_dir) / "callgrind.out.diff";
+    write_callgrind_file(path, diff_profile(d));
+    if (!a.quiet) std::cerr << "kprof: wrote " << path.string() << " (costs are b - a)\n";
+  }
+  (void)ctx;
+}
+
+void profile_program(Context& ctx, const CallgrindArgs& a) {
+  if (!a.target.empty()) throw UsageError("give either a kernel (" + a.target + ") or a program after --, not both");
+  CallgrindRun run = run_callgrind_program(ctx.passthrough, options_from(a));
+  std::ostringstream out;
+  out << "callgrind: " << ctx.passthrough[0]
+      << (a.toggle_collect.empty() ? " (whole program)" : " (inside the --toggle-collect functions)") << "\n"
+      << "file: " << run.file.string() << "\n"
+      << totals_line(run.profile, 1, 0) << (a.cache_sim ? kCacheNote : "") << hotspot_report(run.profile, a.top, false);
+  std::cout << out.str();
+  finish_run(ctx, a, nlohmann::json::array({callgrind_program_json(ctx.passthrough, run, a.top)}), out.str(),
+             "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
+}
+
+KernelTarget target_for(const VariantRef& ref, const CallgrindArgs& a) {
+  KernelTarget t{ref, size_for(*ref.family, a.size), dtype_from_string(a.dtype), a.iterations, a.threads};
+  return t;
+}
+
+void profile_kernel(Context& ctx, const CallgrindArgs& a) {
+  KernelTarget t = target_for(select_one(a.target), a);
+  const FamilyRecord& f = *t.ref.family;
+  if (!a.quiet) std::cerr << "kprof: running " << a.target << " under callgrind (region only)...\n";
+  CallgrindRun run = run_callgrind_kernel(t, options_from(a));
+  double flops = f.flops ? f.flops(t.size) : 0.0;
+  std::ostringstream out;
+  out << "callgrind: " << f.name << "/" << f.variants[t.ref.variant].spec.name << " " << to_string(t.dtype) << " "
+      << t.size.str() << ", " << t.iterations << " iteration(s), kernel region only\n"
+      << "file: " << run.file.string() << "\n"
+      << totals_line(run.profile, t.iterations, flops) << (a.cache_sim ? kCacheNote : "")
+      << hotspot_report(run.profile, a.top, false);
+  std::cout << out.str();
+  finish_run(ctx, a, nlohmann::json::array({callgrind_result_json(t, run, a.top)}), out.str(),
+             "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
+}
+
+void compare_variants(Context& ctx, const CallgrindArgs& a) {
+  auto selections = select({a.target});
+  nlohmann::json results = nlohmann::json::array();
+  Table summary;
+  summary.header = {"variant", "Ir/call", "Ir/FLOP", "vs best", "hottest line", "source"};
+  summary.left_aligned = {true, false, false, false, true, true};
+  std::ostringstream details;
+  std::vector<std::pair<double, std::vector<std::string>>> rows;
+  for (const auto& s : selections) {
+    for (std::size_t v : s.variants) {
+      KernelTarget t = target_for(VariantRef{s.family, v}, a);
+      const std::string name = s.family->name + "/" + s.family->variants[v].spec.name;
+      if (!a.quiet) std::cerr << "kprof: running " << name << " under callgrind...\n";
+      CallgrindRun run;
+      try {
+        run = run_callgrind_kernel(t, options_from(a));
+      } catch (const UsageError& e) {
+        // A variant that cannot run here (missing ISA) is reported, the others still compared.
+        if (std::string(e.what()).find("valgrind is not installed") != std::string::npos) throw;
+        rows.push_back({-1, {name, "-", "-", "-", "skipped", std::string(e.what()).substr(0, 60)}});
+        continue;
+      }
+      results.push_back(callgrind_result_json(t, run, a.top));
+      auto totals = run.profile.totals();
+      double per_call = static_cast<double>(totals.empty() ? 0 : totals[0]) / static_cast<double>(t.iterations);
+      double flops = s.family->flops ? s.family->flops(t.size) : 0.0;
+      Hotspots h = compute_hotspots(run.profile);
+      Table lines = hot_lines_table(h, 3);
+      std::string hottest = h.lines.empty() ? "-" : lines.rows.empty() ? "-" : lines.rows[0][lines.rows[0].size() - 3];
+      std::string source = h.lines.empty() || lines.rows.empty() ? "" : lines.rows[0][lines.rows[0].size() - 2];
+      rows.push_back({per_call,
+                      {name, format_count(static_cast<std::int64_t>(per_call)),
+                       flops > 0 ? format_fixed(per_call / flops, 3) : "-", "", hottest, source}});
+      details << "\n" << name << ": hottest lines\n" << lines.text();
+    }
+  }
+  double best = 0;
+  for (const auto& [ir, row] : rows)
+    if (ir > 0 && (best == 0 || ir < best)) best = ir;
+  for (auto& [ir, row] : rows) {
+    if (ir > 0) row[3] = format_fixed(ir / best, 2) + "x";
+    summary.rows.push_back(row);
+  }
+  std::ostringstream out;
+  out << "callgrind comparison: " << a.target << ", " << a.dtype << ", " << a.iterations
+      << " iteration(s) per variant, kernel region only (Ir: instructions executed)\n"
+      << summary.text() << details.str();
+  std::cout << out.str();
+  finish_run(ctx, a, std::move(results), out.str(), "\n### callgrind comparison\n" + summary.markdown());
+}
+
+}  // namespace
+
+void add_callgrind_command(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<CallgrindArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "callgrind", "Count instructions of a kernel region (or a program after --) with valgrind's callgrind");
+  sub->add_option("target", a->target, "family/variant (with --compare: family or a filter such as gemm/scalar,blas)");
+  sub->add_option("-s,--size", a->size, "size (default: the family's first default size)");
+  sub->add_option("-t,--dtype", a->dtype, "f32 or f64")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
+  sub->add_option("--iterations", a->iterations, "kernel calls inside the region")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  sub->add_option("--threads", a->threads, "threads for BLAS and threaded variants")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  sub->add_flag("--cache-sim", a->cache_sim, "simulate caches (valgrind's simple model: I1/D1/LL misses)");
+  sub->add_flag("--branch-sim", a->branch_sim, "simulate branch prediction");
+  sub->add_option("-o,--out", a->out_dir,
+                  "folder for callgrind.out.* and callgrind.json/.md/.txt (default: callgrind.out.* in .)");
+  sub->add_option("--top", a->top, "rows per table")->capture_default_str()->check(CLI::Range(1, 10000));
+  sub->add_flag("--compare", a->compare, "profile every selected variant and compare them side by side");
+  sub->add_option("--annotate", a->annotate, "print hotspot tables of an existing callgrind file");
+  sub->add_option("--diff", a->diff, "compare two callgrind files: --diff A B (table; with -o also callgrind.out.diff)")
+      ->expected(2);
+  sub->add_option("--toggle-collect", a->toggle_collect,
+                  "program mode: collect only inside this function (repeatable)");
+  sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");
+  sub->callback([a, &ctx] {
+    if (!a->out_dir.empty()) ensure_writable_dir(a->out_dir);
+    if (!a->annotate.empty()) return annotate_file(*a);
+    if (!a->diff.empty()) return diff_files(ctx, *a);
+    if (!ctx.passthrough.empty()) return profile_program(ctx, *a);
+    if (a->target.empty()) throw UsageError("name a kernel (family/variant), a program after --, --annotate or --diff");
+    if (!a->toggle_collect.empty()) throw UsageError("--toggle-collect applies to a program after --");
+    if (a->compare) return compare_variants(ctx, *a);
+    profile_kernel(ctx, *a);
+  });
+
+  // The child process profilers re-run: hidden from --help.
+  struct RegionArgs {
+    std::string target, size, dtype = "f64", collector = "none", cpu_profile, report;
+    std::int64_t iterations = 1;
+    int threads = 1;
+  };
+  auto r = std::make_shared<RegionArgs>();
+  CLI::App* region = app.add_subcommand("region", "Run one kernel region with a profiler's hooks (internal)");
+  region->group("");
+  region->add_option("target", r->target, "family/variant")->required();
+  region->add_option("-s,--size", r->size, "size");
+  region->add_option("-t,--dtype", r->dtype, "f32 or f64");
+  region->add_option("--iterations", r->iterations, "kernel calls in the region")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  region->add_option("--threads", r->threads, "threads")->check(CLI::Range(1, 1024));
+  region->add_option("--collector", r->collector, "none, callgrind or cpu")
+      ->check(CLI::IsMember({"none", "callgrind", "cpu"}));
+  region->add_option("--cpu-profile", r->cpu_profile, "gperftools profile file (collector cpu)");
+  region->add_option("--report", r->report, "JSON file for the region's wall time");
+  region->callback([r] {
+    VariantRef ref = select_one(r->target);
+    RegionOptions o;
+    o.size = size_for(*ref.family, r->size);
+    o.dtype = dtype_from_string(r->dtype);
+    o.iterations = r->iterations;
+    o.threads = r->threads;
+    std::unique_ptr<RegionHooks> hooks;
+    if (r->collector == "callgrind")
+      hooks = std::make_unique<CallgrindRegionHooks>();
+    else if (r->collector == "cpu")
+      hooks = std::make_unique<CpuProfilerHooks>(r->cpu_profile.empty() ? "kprof.prof" : r->cpu_profile);
+    else
+      hooks = std::make_unique<RegionHooks>();
+    double seconds = run_region(ref, o, *hooks);
+    if (!r->report.empty())
+      write_file_atomically(r->report, nlohmann::json{{"seconds", seconds}, {"iterations", r->iterations}}.dump());
+  });
+}
+
+}  // namespace kprof::cli

@@ -1,0 +1,107 @@
+// `kprof cpu`: gperftools CPU samples of a kernel region (or a program after --), symbolised by
+// kprof into per-function and per-line tables and a callgrind-format file for kcachegrind.
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "commands.h"
+#include "cpu_profiler.h"
+#include "kprof/atomic_file.h"
+#include "kprof/errors.h"
+#include "kprof/reports/callgrind_hotspots.h"
+#include "kprof/reports/tables.h"
+
+namespace kprof::cli {
+namespace {
+
+struct CpuArgs {
+  std::string target;
+  std::string size;
+  std::string dtype = "f64";
+  std::int64_t iterations = 0;
+  double seconds = 1.0;
+  int threads = 1;
+  int frequency = 1000;
+  std::string out_dir;
+  std::size_t top = 10;
+  bool quiet = false;
+};
+
+std::string sample_tables(CallgrindProfile& profile, std::uint64_t period_us, std::size_t top, bool markdown) {
+  Hotspots h = compute_hotspots(profile);
+  auto table = [&](const Table& t) { return markdown ? t.markdown() : t.text(); };
+  std::ostringstream out;
+  std::int64_t total = h.totals.empty() ? 0 : h.totals[0];
+  out << format_count(total) << " samples, " << period_us << " us apart (" << format_fixed(total * period_us / 1e6, 2)
+      << " s of CPU time)\n";
+  out << (markdown ? "\n#### " : "\n") << "Functions by self samples\n" << table(hot_functions_table(h, top, false));
+  out << (markdown ? "\n#### " : "\n") << "Functions by inclusive samples (calls: samples through the call)\n"
+      << table(hot_functions_table(h, top, true));
+  out << (markdown ? "\n#### " : "\n") << "Source lines by samples\n" << table(hot_lines_table(h, top));
+  return out.str();
+}
+
+}  // namespace
+
+void add_cpu_command(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<CpuArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "cpu", "Sample a kernel region (or a program after --) with the gperftools CPU profiler, down to source lines");
+  sub->add_option("target", a->target, "family/variant");
+  sub->add_option("-s,--size", a->size, "size (default: the family's first default size)");
+  sub->add_option("-t,--dtype", a->dtype, "f32 or f64")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
+  sub->add_option("--iterations", a->iterations, "kernel calls in the region (default: enough for --seconds)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  sub->add_option("--seconds", a->seconds, "how long the region runs when --iterations is not given")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
+  sub->add_option("--threads", a->threads, "threads for BLAS and threaded variants")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  sub->add_option("--frequency", a->frequency, "samples per second (CPUPROFILE_FREQUENCY)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4000));
+  sub->add_option("-o,--out", a->out_dir,
+                  "folder for the .prof, callgrind.out.cpu.* and cpu.json/.md/.txt (default: .)");
+  sub->add_option("--top", a->top, "rows per table")->capture_default_str()->check(CLI::Range(1, 10000));
+  sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");
+  sub->callback([a, &ctx] {
+    std::filesystem::path dir = a->out_dir.empty() ? "." : a->out_dir;
+    ensure_writable_dir(dir);
+    std::ostringstream out;
+    nlohmann::json result;
+    CpuRun run;
+    if (!ctx.passthrough.empty()) {
+      if (!a->target.empty())
+        throw UsageError("give either a kernel (" + a->target + ") or a program after --, not both");
+      run = run_cpu_program(ctx.passthrough, a->frequency, dir);
+      result = cpu_program_json(ctx.passthrough, run, a->top);
+      out << "cpu: " << ctx.passthrough[0] << " (whole program)\n";
+    } else {
+      if (a->target.empty()) throw UsageError("name a kernel (family/variant) or a program after --");
+      VariantRef ref = select_one(a->target);
+      Size size = a->size.empty() ? (ref.family->default_sizes.empty()
+                                         ? default_size(ref.family->params)
+                                         : parse_size(ref.family->params, ref.family->default_sizes.front()))
+                                  : parse_size(ref.family->params, a->size);
+      CpuKernelTarget t{ref, size, dtype_from_string(a->dtype), a->iterations, a->seconds, a->threads, a->frequency};
+      if (!a->quiet) std::cerr << "kprof: sampling " << a->target << " at " << a->frequency << " Hz...\n";
+      run = run_cpu_kernel(t, dir);
+      result = cpu_result_json(t, run, a->top);
+      out << "cpu: " << a->target << " " << a->dtype << " " << size.str() << ", " << t.iterations << " iteration(s) in "
+          << format_fixed(run.region_seconds, 2) << " s, kernel region only\n";
+    }
+    out << "files: " << run.profile_file.string() << ", " << run.callgrind_file.string() << " (kcachegrind)\n"
+        << sample_tables(run.profile, run.raw.period_us, a->top, false);
+    std::cout << out.str();
+    if (!a->out_dir.empty()) {
+      Run doc = new_run(ctx, a->threads);
+      doc.sections["cpu"] = {{"results", nlohmann::json::array({result})}};
+      for (const auto& path : write_reports(
+               doc, dir, "cpu", out.str(), "\n### cpu\n" + sample_tables(run.profile, run.raw.period_us, a->top, true)))
+        if (!a->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";
+    }
+  });
+}
+
+}  // namespace kprof::cli

@@ -1,0 +1,231 @@
+#include "cpu_profiler.h"
+
+#include <dlfcn.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "kprof/atomic_file.h"
+#include "kprof/errors.h"
+#include "kprof/reports/callgrind_hotspots.h"
+#include "kprof/reports/callgrind_writer.h"
+#include "subprocess.h"
+#include "symbolizer.h"
+
+namespace kprof {
+namespace {
+
+const char* kInstallHint =
+    "gperftools' CPU profiler (libprofiler.so) is not installed: `sudo apt-get install libgoogle-perftools-dev` "
+    "(Debian, Ubuntu) or `sudo dnf install gperftools-devel` (Fedora)";
+
+void* load_libprofiler() {
+  for (const char* name : {"libprofiler.so.0", "libprofiler.so"})
+    if (void* h = dlopen(name, RTLD_NOW | RTLD_GLOBAL)) return h;
+  throw UsageError(kInstallHint);
+}
+
+std::filesystem::path libprofiler_path() {
+  void* h = load_libprofiler();
+  void* sym = dlsym(h, "ProfilerStart");
+  Dl_info info{};
+  if (sym == nullptr || dladdr(sym, &info) == 0 || info.dli_fname == nullptr) throw UsageError(kInstallHint);
+  return info.dli_fname;
+}
+
+nlohmann::json top_json(const CallgrindProfile& p, std::size_t top) {
+  Hotspots h = compute_hotspots(p);
+  nlohmann::json functions = nlohmann::json::array(), lines = nlohmann::json::array();
+  for (std::size_t i = 0; i < h.functions.size() && i < top && h.functions[i].self[0] > 0; ++i)
+    functions.push_back({{"function", h.functions[i].name},
+                         {"file", h.functions[i].file},
+                         {"self_samples", h.functions[i].self[0]},
+                         {"inclusive_samples", h.functions[i].inclusive[0]}});
+  for (std::size_t i = 0; i < h.lines.size() && i < top && h.lines[i].self[0] > 0; ++i)
+    lines.push_back({{"file", h.lines[i].file},
+                     {"line", h.lines[i].line},
+                     {"function", h.lines[i].function},
+                     {"samples", h.lines[i].self[0]}});
+  return {{"top_functions", functions}, {"top_lines", lines}};
+}
+
+CpuRun convert(const std::filesystem::path& prof, const std::filesystem::path& cg_file, const std::string& command) {
+  CpuRun run;
+  run.profile_file = prof;
+  run.raw = read_gperf_profile_file(prof);
+  run.profile = cpu_profile_to_callgrind(run.raw, command);
+  write_callgrind_file(cg_file, run.profile);
+  run.callgrind_file = cg_file;
+  return run;
+}
+
+}  // namespace
+
+CpuProfilerHooks::CpuProfilerHooks(std::filesystem::path profile) : profile_(std::move(profile)) {
+  void* h = load_libprofiler();
+  start_ = reinterpret_cast<int (*)(const char*)>(dlsym(h, "ProfilerStart"));
+  stop_ = reinterpret_cast<void (*)()>(dlsym(h, "ProfilerStop"));
+  if (start_ == nullptr || stop_ == nullptr) throw UsageError(kInstallHint);
+}
+
+void CpuProfilerHooks::on_enter() {
+  if (start_(profile_.c_str()) == 0) throw UsageError("gperftools could not start profiling into " + profile_.string());
+}
+
+void CpuProfilerHooks::on_exit() { stop_(); }
+
+void set_cpu_profile_frequency(int hz) {
+  if (hz < 1 || hz > 4000) throw UsageError("CPU profile frequency must be 1..4000 Hz, got " + std::to_string(hz));
+  ::setenv("CPUPROFILE_FREQUENCY", std::to_string(hz).c_str(), 1);
+}
+
+CallgrindProfile cpu_profile_to_callgrind(const GperfProfile& raw, const std::string& command) {
+  CallgrindProfile p;
+  p.creator = "kprof cpu (gperftools samples, symbolised by kprof)";
+  p.command = command;
+  p.events = {"Samples"};
+  p.event_names = {"CPU profiler samples (" + std::to_string(raw.period_us) + " us each)"};
+  p.instr_positions = true;
+  p.descriptions.push_back("Sampling period: " + std::to_string(raw.period_us) + " us");
+  Symbolizer sym(raw.maps);
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index;
+  auto function_of = [&](const SourceFrame& f) -> CallgrindFunction& {
+    auto key = std::make_tuple(f.object, f.function_file, f.function);
+    auto [it, fresh] = index.try_emplace(key, p.functions.size());
+    if (fresh) {
+      CallgrindFunction fn;
+      fn.object = f.object;
+      fn.files.push_back(f.function_file);
+      fn.name = f.function;
+      p.functions.push_back(std::move(fn));
+    }
+    return p.functions[it->second];
+  };
+  // Self cost per (function, pc) and call edges per (caller, site pc, callee), merged.
+  std::map<std::pair<std::size_t, std::uint64_t>, std::int64_t> self;
+  std::map<std::tuple<std::size_t, std::uint64_t, std::size_t>, std::int64_t> edges;
+  for (const auto& s : raw.samples) {
+    std::vector<std::size_t> fns;
+    std::vector<std::uint64_t> pcs;
+    for (std::size_t i = 0; i < s.pcs.size(); ++i) {
+      std::uint64_t pc = i == 0 ? s.pcs[i] : s.pcs[i] - 1;  // return address -> the call instruction
+      const SourceFrame& f = sym.lookup(pc);
+      fns.push_back(static_cast<std::size_t>(&function_of(f) - p.functions.data()));
+      pcs.push_back(pc);
+    }
+    self[{fns[0], pcs[0]}] += static_cast<std::int64_t>(s.count);
+    std::set<std::pair<std::size_t, std::size_t>> seen;
+    for (std::size_t i = 1; i < fns.size(); ++i)
+      if (seen.insert({fns[i], fns[i - 1]}).second)
+        edges[{fns[i], pcs[i], fns[i - 1]}] += static_cast<std::int64_t>(s.count);
+  }
+  for (const auto& [key, count] : self) {
+    CallgrindFunction& fn = p.functions[key.first];
+    const SourceFrame& f = sym.lookup(key.second);
+    fn.add_cost(f.line, {count}, key.second, fn.file_index(f.file.empty() ? fn.file() : f.file));
+  }
+  for (const auto& [key, count] : edges) {
+    auto [caller, pc, callee] = key;
+    const SourceFrame& f = sym.lookup(pc);
+    CallgrindFunction& from = p.functions[caller];
+    const CallgrindFunction& to = p.functions[callee];
+    auto& call = from.add_call(to.file(), to.name, count, {count}, f.line, pc);
+    call.callee_object = to.object;
+    call.file = from.file_index(f.file.empty() ? from.file() : f.file);
+  }
+  return p;
+}
+
+CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) {
+  ensure_writable_dir(out_dir);
+  set_cpu_profile_frequency(t.frequency);
+  const FamilyRecord& f = *t.ref.family;
+  const std::string stem = file_safe(f.name + "." + f.variants[t.ref.variant].spec.name + "." +
+                                     std::string(to_string(t.dtype)) + "." + t.size.str());
+  if (t.iterations == 0) {
+    // Calibrate: enough calls to fill `seconds`, so that the profile holds seconds * frequency samples.
+    RegionOptions probe{t.size, t.dtype, 1, t.threads, true};
+    RegionHooks none;
+    double one = run_region(t.ref, probe, none);
+    t.iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(t.seconds / std::max(one, 1e-9)));
+  }
+  const auto prof = out_dir / ("cpu." + stem + ".prof");
+  const auto tmp = out_dir / (".tmp.cpu." + stem + ".prof");
+  CpuProfilerHooks hooks(tmp);
+  RegionOptions o{t.size, t.dtype, t.iterations, t.threads, true};
+  double seconds = run_region(t.ref, o, hooks);
+  std::filesystem::rename(tmp, prof);
+  CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), self_exe().string() + " cpu");
+  run.region_seconds = seconds;
+  return run;
+}
+
+CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, const std::filesystem::path& out_dir) {
+  if (argv.empty()) throw UsageError("no program given after --");
+  if (find_program(argv[0]).empty()) throw UsageError("program '" + argv[0] + "' not found or not executable");
+  if (frequency < 1 || frequency > 4000) throw UsageError("CPU profile frequency must be 1..4000 Hz");
+  ensure_writable_dir(out_dir);
+  const std::string stem = file_safe(std::filesystem::path(argv[0]).filename().string());
+  const auto prof = std::filesystem::absolute(out_dir / ("cpu." + stem + ".prof"));
+  const auto tmp = std::filesystem::absolute(out_dir / (".tmp.cpu." + stem + ".prof"));
+  ProcessOptions po;
+  po.env = {{"LD_PRELOAD", libprofiler_path().string()},
+            {"CPUPROFILE", tmp.string()},
+            {"CPUPROFILE_FREQUENCY", std::to_string(frequency)}};
+  auto start = std::chrono::steady_clock::now();
+  int rc = run_process(argv, po);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (rc != 0) throw UsageError("'" + argv[0] + "' exited with status " + std::to_string(rc));
+  if (!std::filesystem::exists(tmp))
+    throw UsageError("'" + argv[0] + "' wrote no CPU profile (it ran too briefly for a sample, or it is static)");
+  std::filesystem::rename(tmp, prof);
+  std::string command;
+  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
+  CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), command);
+  run.region_seconds = seconds;
+  return run;
+}
+
+nlohmann::json cpu_result_json(const CpuKernelTarget& t, const CpuRun& run, std::size_t top) {
+  const FamilyRecord& f = *t.ref.family;
+  Result key_source;
+  key_source.family = f.name;
+  key_source.variant = f.variants[t.ref.variant].spec.name;
+  key_source.dtype = t.dtype;
+  key_source.size = t.size;
+  nlohmann::json size = nlohmann::json::object();
+  for (const auto& [k, v] : t.size.values()) size[k] = v;
+  nlohmann::json j = {{"key", key_source.key()},
+                      {"family", f.name},
+                      {"variant", key_source.variant},
+                      {"dtype", std::string(to_string(t.dtype))},
+                      {"size", size},
+                      {"iterations", t.iterations},
+                      {"threads", t.threads},
+                      {"frequency_hz", t.frequency},
+                      {"period_us", run.raw.period_us},
+                      {"samples", run.raw.total_samples()},
+                      {"region_seconds", run.region_seconds},
+                      {"profile_file", run.profile_file.string()},
+                      {"file", run.callgrind_file.string()}};
+  j.update(top_json(run.profile, top));
+  return j;
+}
+
+nlohmann::json cpu_program_json(const std::vector<std::string>& argv, const CpuRun& run, std::size_t top) {
+  std::string command;
+  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
+  nlohmann::json j = {{"key", "program/" + std::filesystem::path(argv[0]).filename().string()},
+                      {"program", command},
+                      {"period_us", run.raw.period_us},
+                      {"samples", run.raw.total_samples()},
+                      {"seconds", run.region_seconds},
+                      {"profile_file", run.profile_file.string()},
+                      {"file", run.callgrind_file.string()}};
+  j.update(top_json(run.profile, top));
+  return j;
+}
+
+}  // namespace kprof

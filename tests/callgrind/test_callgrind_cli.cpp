@@ -1,0 +1,124 @@
+// `kprof callgrind` end to end: region-only profiles of a real kernel under valgrind, repeatable
+// Ir, the Run section, program mode, and the bad-input exits.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "kprof/reports/callgrind_reader.h"
+#include "kprof/reports/callgrind_writer.h"
+#include "support/process.h"
+
+namespace kprof {
+namespace {
+
+const std::string kFile = "callgrind.out.dot.scalar.f64.n=20000";
+
+nlohmann::json section_of(const std::string& dir) {
+  std::ifstream in(dir + "/callgrind.json");
+  return nlohmann::json::parse(in).at("sections").at("callgrind");
+}
+
+TEST(CallgrindCli, RegionOnlyIrIsRepeatableAndRecorded) {
+  std::string dirs[2] = {test::fresh_dir("callgrind_cli_a"), test::fresh_dir("callgrind_cli_b")};
+  std::int64_t ir[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    auto r = test::run_command(test::kprof_exe() + " callgrind dot/scalar -s 20000 --iterations 3 -q -o " + dirs[i]);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Top source lines"), std::string::npos) << r.out;
+    CallgrindProfile p = read_callgrind_file(dirs[i] + "/" + kFile);
+    ir[i] = p.totals().at(0);
+    // Region only: the setup (fill_uniform) and main() are not in the profile.
+    for (const auto& f : p.functions) {
+      EXPECT_EQ(f.name.find("fill_uniform"), std::string::npos) << f.name;
+      EXPECT_NE(f.name, "main");
+    }
+    // kcachegrind gets source lines: the kernel's cost sits on lines of blas1_scalar.cpp.
+    bool kernel_lines = false;
+    for (const auto& f : p.functions)
+      if (f.name.find("dot_scalar") != std::string::npos)
+        for (const auto& c : f.costs)
+          kernel_lines |= c.line > 0 && f.files[c.file].find("blas1_scalar.cpp") != std::string::npos;
+    EXPECT_TRUE(kernel_lines);
+
+    nlohmann::json section = section_of(dirs[i]);
+    ASSERT_EQ(section.at("results").size(), 1u);
+    const auto& res = section["results"][0];
+    EXPECT_EQ(res.at("key"), "dot/scalar/f64/n=20000");
+    EXPECT_EQ(res.at("family"), "dot");
+    EXPECT_EQ(res.at("variant"), "scalar");
+    EXPECT_EQ(res.at("dtype"), "f64");
+    EXPECT_EQ(res.at("size").at("n"), 20000);
+    EXPECT_EQ(res.at("iterations"), 3);
+    EXPECT_EQ(res.at("events").at("Ir").get<std::int64_t>(), ir[i]);
+    EXPECT_NEAR(res.at("per_call").at("Ir").get<double>(), ir[i] / 3.0, 1.0);
+    EXPECT_FALSE(res.at("top_functions").empty());
+    EXPECT_NE(res.at("file").get<std::string>().find(kFile), std::string::npos);
+  }
+  EXPECT_EQ(ir[0], ir[1]) << "callgrind counts must repeat exactly";
+  // ~2 instructions per element per call (load, FMA, loop): the region holds 3 calls of 20000.
+  EXPECT_GT(ir[0], 3 * 20000);
+  EXPECT_LT(ir[0], 3 * 20000 * 12);
+
+  // The file diffed with itself is zero.
+  auto d =
+      test::run_command(test::kprof_exe() + " callgrind --diff " + dirs[0] + "/" + kFile + " " + dirs[1] + "/" + kFile);
+  EXPECT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_NE(d.out.find("no function and no line changed"), std::string::npos) << d.out;
+}
+
+TEST(CallgrindCli, CompareVariantsSideBySide) {
+  auto dir = test::fresh_dir("callgrind_cli_compare");
+  auto r = test::run_command(test::kprof_exe() + " callgrind dot/scalar,blas -s 20000 --compare -q -o " + dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Ir/FLOP"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("dot/scalar: hottest lines"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("dot/blas: hottest lines"), std::string::npos) << r.out;
+  EXPECT_EQ(section_of(dir).at("results").size(), 2u);
+}
+
+TEST(CallgrindCli, ProgramWithToggleCollect) {
+  auto dir = test::fresh_dir("callgrind_cli_program");
+  auto r = test::run_command(test::kprof_exe() + " callgrind -q --toggle-collect='dot*' -o " + dir + " -- " +
+                             KPROF_CG_WORKLOAD + " 3000");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CallgrindProfile p = read_callgrind_file(dir + "/callgrind.out.kprof_cg_workload");
+  ASSERT_FALSE(p.functions.empty());
+  std::int64_t in_dot = 0;
+  for (const auto& f : p.functions)
+    if (f.name.rfind("dot(", 0) == 0) in_dot += f.self_cost(1)[0];
+  EXPECT_EQ(in_dot, p.totals()[0]) << "only dot() was collected";
+  EXPECT_GT(in_dot, 10 * 3000);
+}
+
+TEST(CallgrindCli, BadInputExitsWithTwo) {
+  auto missing = test::run_command("PATH=/nonexistent " + test::kprof_exe() + " callgrind dot/scalar -s 1000");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("apt-get install valgrind"), std::string::npos) << missing.err;
+
+  auto no_program = test::run_command(test::kprof_exe() + " callgrind -- ./no-such-program-here");
+  EXPECT_EQ(no_program.exit_code, 2);
+  EXPECT_NE(no_program.err.find("no-such-program-here"), std::string::npos) << no_program.err;
+
+  auto dir = test::fresh_dir("callgrind_cli_bad");
+  { std::ofstream(dir + "/corrupt.out") << "events: Ir\nfl=a.c\nfn=f\n12 x\n"; }
+  auto corrupt = test::run_command(test::kprof_exe() + " callgrind --annotate " + dir + "/corrupt.out");
+  EXPECT_EQ(corrupt.exit_code, 2);
+  EXPECT_NE(corrupt.err.find("corrupt.out:4: expected a cost"), std::string::npos) << corrupt.err;
+
+  CallgrindProfile a, b;
+  a.events = {"Ir"};
+  a.function("", "a.c", "f").add_cost(1, {5});
+  b.events = {"Ir", "Dr"};
+  b.function("", "a.c", "f").add_cost(1, {5, 1});
+  write_callgrind_file(dir + "/a.out", a);
+  write_callgrind_file(dir + "/b.out", b);
+  auto events = test::run_command(test::kprof_exe() + " callgrind --diff " + dir + "/a.out " + dir + "/b.out");
+  EXPECT_EQ(events.exit_code, 2);
+  EXPECT_NE(events.err.find("only in the second: Dr"), std::string::npos) << events.err;
+}
+
+}  // namespace
+}  // namespace kprof
