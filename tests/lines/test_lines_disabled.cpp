@@ -3,6 +3,7 @@
 // same file has all three (so the check can fail).
 #include <gtest/gtest.h>
 
+#include "kprof/lines.h"
 #include "support/process.h"
 
 namespace {
@@ -17,6 +18,10 @@ std::string disassembly(const char* object) {
   auto r = kprof::test::run_command(std::string("objdump -d --no-show-raw-insn ") + object);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.out;
+}
+
+TEST(LinesDisabled, BinaryWithoutMarkedCodeKnowsIt) {
+  EXPECT_FALSE(kprof::lines::binary_is_instrumented());  // this test links no instrumented object
 }
 
 TEST(LinesDisabled, InstrumentedObjectHasMarkerCode) {

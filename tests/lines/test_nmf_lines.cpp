@@ -35,6 +35,10 @@ TEST(NmfLines, EveryVariantMatchesTheReference) {
       }
 }
 
+TEST(NmfLines, BinaryKnowsItIsInstrumented) {
+  EXPECT_TRUE(lines::binary_is_instrumented());  // what `kprof lines` asks before handing over
+}
+
 TEST(NmfLines, ScalarTableHasTheSeedsLines) {
   VariantRef ref = select_one("nmf/scalar");
   RegionOptions options;
