@@ -37,7 +37,7 @@ void distances_threaded_avx512(DistancesProblem<T>& p) {
   for (auto& h : helpers) h.join();
 }
 
-const std::string kShape = "n=20000,d=64,k=256";
+const std::string kShape = "n=10000,d=64,k=256";
 
 }  // namespace
 
@@ -46,7 +46,7 @@ KPROF_FAMILY(distances, DistancesProblem)
         "k-means assignment: nearest of k centroids (k x d) for each row of X (n x d), min squared "
         "Euclidean distance, in chunks of rows; FLOPs counted as 2·n·k·d (the GEMM-equivalent work) "
         "for every variant")
-    .param({.name = "n", .default_value = 20000, .help = "rows of X (points)"})
+    .param({.name = "n", .default_value = 10000, .help = "rows of X (points)"})
     .param({.name = "d", .default_value = 64, .help = "dimensions"})
     .param({.name = "k", .default_value = 256, .help = "centroids"})
     .param({.name = "chunk",
