@@ -39,6 +39,15 @@ int main(int argc, char** argv) {
 
   try {
     set_threads(1);  // one thread unless --threads says otherwise: per-core figures are comparable
+    if (own > 1 && argv[1][0] != '-') {  // CLI11 alone would only say "A subcommand is required"
+      std::string names;
+      bool known = false;
+      for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        known |= sub->get_name() == argv[1];
+        if (!sub->get_group().empty()) names += (names.empty() ? "" : ", ") + sub->get_name();
+      }
+      if (!known) throw UsageError("unknown command '" + std::string(argv[1]) + "'; commands: " + names);
+    }
     app.parse(own, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
