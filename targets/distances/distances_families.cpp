@@ -54,6 +54,10 @@ KPROF_FAMILY(distances, DistancesProblem)
             .help = "rows of X per block; the chunk x k block of distances is what must fit the cache",
             .is_shape = false})
     .default_sizes({kShape + ",chunk=32", kShape + ",chunk=256", kShape + ",chunk=4096"})
+    // Odd tails for kprof's correctness suite, with chunks that do not divide n; a bare 1000
+    // (n=d=k=1000) would cost 1e9 distance pairs per variant.
+    .test_sizes({"1", "7", "33", "n=1000,d=33,k=7,chunk=256", "n=1000,d=64,k=100,chunk=33", "n=33,d=7,k=1,chunk=7",
+                 "n=7,d=1,k=33", "n=1,d=33,k=7"})
     .flops([](const Size& s) { return 2.0 * s["n"] * s["k"] * s["d"]; })
     .bytes([](const Size& s, std::size_t e) {
       return (static_cast<double>(s["n"]) * s["d"] + static_cast<double>(s["k"]) * s["d"] + s["n"]) * e;

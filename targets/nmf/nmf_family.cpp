@@ -87,6 +87,8 @@ KPROF_FAMILY(nmf, NmfProblem)
     .param({.name = "n", .default_value = 1797, .help = "samples (columns of V and H)"})
     .param({.name = "k", .default_value = 16, .help = "components"})
     .default_sizes({"64x1797x16"})
+    // Odd shapes for kprof's correctness suite; a bare 1000 (m=n=k=1000) would take minutes.
+    .test_sizes({"7x33x3", "17x61x5", "33x7x7", "32x300x8"})
     .flops([](const Size& s) {
       double m = s["m"], n = s["n"], k = s["k"];
       return 2 * k * m * n + 2 * k * k * m + 30 * (2 * 2 * k * k * n + 8 * k * n);
