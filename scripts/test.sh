@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds kprof and runs the whole test suite:
-#   1. RelWithDebInfo build, every test except the `long` label;
+# Installs what is needed, builds kprof and runs the test suite:
+#   1. RelWithDebInfo build, every test except the `long` label (the default, what CI runs);
+# and with --full also
 #   2. ASan+UBSan build, every test that can run under ASan (not `no_asan`, not `long`);
 #   3. TSan build, the tests labelled `threads`;
 #   4. libFuzzer (clang) on every parser of outside files, a short run each.
-# Usage: scripts/test.sh [--quick] (step 1 only) [--long] (also the `long` label in step 1)
+# Usage: scripts/test.sh [--full] [--long] (also the `long` label in step 1)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-quick=0
+quick=1
 long=0
 for arg in "$@"; do
   case "$arg" in
-    --quick) quick=1 ;;
+    --full) quick=0 ;;
     --long) long=1 ;;
-    *) echo "usage: scripts/test.sh [--quick] [--long]" >&2; exit 2 ;;
+    *) echo "usage: scripts/test.sh [--full] [--long]" >&2; exit 2 ;;
   esac
 done
 jobs="$(nproc)"
