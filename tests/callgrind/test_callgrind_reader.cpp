@@ -97,8 +97,12 @@ fn=(3)
   ASSERT_FALSE(h.functions.empty());
   EXPECT_EQ(h.functions[0].name, "func2");  // 700 self
   for (const auto& f : h.functions) {
-    if (f.name == "main") EXPECT_EQ(f.inclusive[0], 823);   // not called: self + calls
-    if (f.name == "func2") EXPECT_EQ(f.inclusive[0], 400);  // called: the calls' inclusive cost
+    if (f.name == "main") {
+      EXPECT_EQ(f.inclusive[0], 823);  // not called: self + calls
+    }
+    if (f.name == "func2") {
+      EXPECT_EQ(f.inclusive[0], 400);  // called: the calls' inclusive cost
+    }
   }
 }
 
@@ -121,6 +125,9 @@ totals: 10 2
   ASSERT_EQ(p.functions.size(), 1u);
   EXPECT_EQ(p.functions[0].costs[0].costs, (std::vector<std::int64_t>{5, 0}));
   EXPECT_EQ(p.totals(), (std::vector<std::int64_t>{16, 3}));
+  // callgrind --instr-atstart=no writes "summary: 0": the totals line counts, as in callgrind_annotate.
+  EXPECT_EQ(read_callgrind("events: Ir\nsummary: 0\nfl=a.c\nfn=f\n1 5\ntotals: 5\n").stated_totals(),
+            (std::vector<std::int64_t>{5}));
 }
 
 TEST(CallgrindReader, CorruptFilesNameTheLineAndWhatWasExpected) {

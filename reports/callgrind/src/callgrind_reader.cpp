@@ -2,6 +2,7 @@
 // (object, file, function) to the model's function so repeated fn= blocks merge.
 #include "kprof/reports/callgrind_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -395,8 +396,11 @@ class Reader {
       accumulate(declared_totals_, part_totals_);
       ++parts_with_totals_;
     }
+    // As callgrind_annotate: a zero summary (callgrind writes one with --instr-atstart=no) yields
+    // to the totals line.
+    bool zero_summary = std::all_of(part_summary_.begin(), part_summary_.end(), [](std::int64_t v) { return v == 0; });
     if (!part_summary_.empty() || !part_totals_.empty()) {
-      accumulate(summary_, part_summary_.empty() ? part_totals_ : part_summary_);
+      accumulate(summary_, zero_summary && !part_totals_.empty() ? part_totals_ : part_summary_);
       ++parts_with_summary_;
     }
     ++finished_parts_;
