@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     p.events = {"Ir", "Dr"};
     p.instr_positions = true;
     std::uint64_t addr = 0x400000;
-    // ~18 bytes per cost line: 100 MB is ~5.5 M lines.
+    // Nominal 18.5 bytes per cost line; relative positions make them ~10, so 187 gives ~100 MB.
     const std::int64_t lines = static_cast<std::int64_t>(target_mb * 1e6 / 18.5);
     const int per_fn = 500;
     for (std::int64_t i = 0, fn = 0; i < lines; ++fn) {
