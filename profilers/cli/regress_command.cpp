@@ -135,21 +135,27 @@ Run invoke_profiler(const std::string& bin, const std::string& sub, const Regres
   return regress::merge_runs(runs, sources);
 }
 
-// One side of an interleaved comparison: every benchmark's time samples are the per-invocation
-// medians, in alternation order, so sample i of both sides was measured back to back.
+// One side of an interleaved comparison: the rounds of every invocation pooled (the run's summary)
+// and each invocation's median in alternation order (sample i of both sides was measured back to
+// back: the samples of the paired estimate and of the rank test).
 Run combine_invocations(const std::vector<Run>& runs) {
   Run out = runs.front();
+  nlohmann::json paired = nlohmann::json::object();
   for (Result& r : out.results) {
     if (r.status != Status::ok) continue;
-    std::vector<double> medians;
+    std::vector<double> medians, pooled;
     for (const Run& run : runs)
       for (const Result& x : run.results)
-        if (x.key() == r.key() && x.status == Status::ok && !x.time.round_ns.empty())
+        if (x.key() == r.key() && x.status == Status::ok && !x.time.round_ns.empty()) {
           medians.push_back(regress::median_of(x.time.round_ns));
+          pooled.insert(pooled.end(), x.time.round_ns.begin(), x.time.round_ns.end());
+        }
     if (medians.size() != runs.size()) continue;  // a variant that failed once is compared on its first run only
-    r.time.round_ns = medians;
-    r.time.median_ns = regress::median_of(medians);
+    r.time.round_ns = pooled;
+    r.time.median_ns = regress::median_of(pooled);
+    paired[r.key()] = medians;
   }
+  out.sections[regress::kPairedMediansSection] = paired;
   for (const Run& run : runs)
     for (const Result& x : run.results)
       if (x.status == Status::wrong || x.status == Status::failed)
@@ -234,7 +240,9 @@ int calibrate(const RegressArgs& a, const CLI::App& sub, Context& ctx, const fs:
     Sides s = run_binaries(bin, bin, a, scratch, false);
     profile.fingerprint = s.current.environment.fingerprint;
     profile.created_utc = s.current.created_utc;
-    Comparison c = regress::compare_runs(s.baseline, s.current, compare_options(a, sub, noise.get()), "A", "A'");
+    CompareOptions options = compare_options(a, sub, noise.get());
+    options.paired = true;  // exactly as the gate compares two binaries
+    Comparison c = regress::compare_runs(s.baseline, s.current, options, "A", "A'");
     for (const auto& b : c.benchmarks) {
       auto& n = profile.benchmarks[b.key];
       for (const auto& f : b.findings) {

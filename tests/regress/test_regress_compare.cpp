@@ -8,6 +8,8 @@
 #include "kprof/errors.h"
 #include "kprof/regress/compare.h"
 #include "kprof/regress/render.h"
+#include "kprof/reports/callgrind_writer.h"
+#include "support/process.h"
 
 namespace kprof::regress {
 namespace {
@@ -142,6 +144,35 @@ TEST(Compare, ThreePercentMoreInstructionsIsFlaggedWithTheFunctionThatGrew) {
   for (const auto& b : c.benchmarks)
     for (const auto& n : b.notes) note |= n.find("wall time flat") != std::string::npos;
   EXPECT_TRUE(note);
+}
+
+// With the callgrind.out files at hand, the explanation comes from kprof's callgrind diff: the
+// functions and the source lines that grew, per call.
+TEST(Compare, InstructionRegressionIsExplainedByTheCallgrindDiffOfTheTwoFiles) {
+  const std::string dir = test::fresh_dir("regress_callgrind_diff");
+  auto profile = [](std::int64_t hot_ir) {
+    CallgrindProfile p;
+    p.events = {"Ir"};
+    p.function("probe", "probe_family.cpp", "sum_of_squares<double>").add_cost(48, {hot_ir * 10});
+    p.function("kprof", "runner.cpp", "kprof::run_region").add_cost(200, {20000});
+    return p;
+  };
+  write_callgrind_file(dir + "/base.out", profile(98000));
+  write_callgrind_file(dir + "/cur.out", profile(101000));
+  kprof::Run base = run_with({result("instructions", 1000)});
+  kprof::Run cur = base;
+  const std::string key = base.results[0].key();
+  json b = callgrind_entry(key, 100000, 98000), c = callgrind_entry(key, 103000, 101000);
+  b["file"] = dir + "/base.out";
+  c["file"] = dir + "/cur.out";
+  base.sections["callgrind"] = {{"results", json::array({b})}};
+  cur.sections["callgrind"] = {{"results", json::array({c})}};
+  Comparison cmp = compare_runs(base, cur, {}, "b", "c");
+  const Finding* f = finding(cmp, "instructions", Metric::instructions);
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(f->details.size(), 2u);
+  EXPECT_EQ(f->details[0], "function sum_of_squares<double> (probe_family.cpp): 98000 -> 101000 Ir per call (+3000)");
+  EXPECT_EQ(f->details[1], "line probe_family.cpp:48 in sum_of_squares<double>: 98000 -> 101000 Ir per call (+3000)");
 }
 
 TEST(Compare, HalfAPercentOfInstructionsIsTheDefaultThreshold) {

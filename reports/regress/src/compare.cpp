@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 
 #include "kprof/errors.h"
 #include "kprof/regress/stats.h"
+#include "kprof/reports/callgrind_diff.h"
+#include "kprof/reports/callgrind_reader.h"
 #include "kprof/reports/tables.h"
 #include "sections.h"
 
@@ -65,18 +68,33 @@ std::string fingerprint_difference(const Environment& a, const Environment& b) {
   return out;
 }
 
-Finding compare_time(const Result& b, const Result& c, const CompareOptions& o) {
+std::vector<double> paired_medians(const Run& run, const std::string& key) {
+  auto it = run.sections.find(kPairedMediansSection);
+  if (it == run.sections.end() || !it->second.is_object() || !it->second.contains(key)) return {};
+  try {
+    return it->second.at(key).get<std::vector<double>>();
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+}
+
+Finding compare_time(const Result& b, const Result& c, const Run& base_run, const Run& cur_run,
+                     const CompareOptions& o) {
   Finding f;
   f.metric = Metric::time;
   const std::vector<double>& bs = b.time.round_ns;
   const std::vector<double>& cs = c.time.round_ns;
-  f.baseline = median_of(bs);
-  f.current = median_of(cs);
-  RatioEstimate ratio = bootstrap_ratio(bs, cs, o.paired);
+  std::vector<double> bp = paired_medians(base_run, b.key()), cp = paired_medians(cur_run, c.key());
+  const bool paired = o.paired && !bp.empty() && bp.size() == cp.size();
+  RatioEstimate ratio = paired ? bootstrap_ratio(bp, cp, true) : bootstrap_ratio(bs, cs, false);
+  f.baseline = paired ? median_of(bp) : median_of(bs);
+  f.current = paired ? median_of(cp) : median_of(cs);
   f.change_pct = (ratio.ratio - 1.0) * 100.0;
   f.ci_low_pct = (ratio.low - 1.0) * 100.0;
   f.ci_high_pct = (ratio.high - 1.0) * 100.0;
-  RankTest rank = mann_whitney(bs, cs);
+  // Rounds of one process are not independent (layout, placement): with paired invocations the
+  // rank test compares per-invocation medians, which is what kept 20 A/A comparisons silent.
+  RankTest rank = paired ? mann_whitney(bp, cp) : mann_whitney(bs, cs);
 
   f.threshold_pct = o.time_threshold_pct;
   f.threshold_source = o.time_threshold_given ? "--time-threshold" : "default";
@@ -93,15 +111,17 @@ Finding compare_time(const Result& b, const Result& c, const CompareOptions& o) 
     }
   }
 
-  const std::string samples =
-      std::to_string(bs.size()) + (o.paired ? " paired samples" : " vs " + std::to_string(cs.size()) + " samples");
+  const std::string samples = paired ? std::to_string(bp.size()) + " paired invocations, " + std::to_string(bs.size()) +
+                                           " vs " + std::to_string(cs.size()) + " rounds"
+                                     : std::to_string(bs.size()) + " vs " + std::to_string(cs.size()) + " samples";
   const std::string ci = "95% CI " + pct(*f.ci_low_pct) + " .. " + pct(*f.ci_high_pct);
   if (f.change_pct > f.threshold_pct) {
     f.p_value = rank.p_greater;
-    f.verdict = rank.p_greater < o.alpha ? Verdict::regression : Verdict::inconclusive;
+    // Both the rank test and the bootstrap interval must exclude "no change".
+    f.verdict = rank.p_greater<o.alpha&& * f.ci_low_pct> 0 ? Verdict::regression : Verdict::inconclusive;
   } else if (f.change_pct < -f.threshold_pct) {
     f.p_value = rank.p_less;
-    f.verdict = rank.p_less < o.alpha ? Verdict::improvement : Verdict::inconclusive;
+    f.verdict = rank.p_less < o.alpha && *f.ci_high_pct < 0 ? Verdict::improvement : Verdict::inconclusive;
   } else {
     f.p_value = f.change_pct >= 0 ? rank.p_greater : rank.p_less;
     f.verdict = Verdict::unchanged;
@@ -120,8 +140,8 @@ Finding compare_time(const Result& b, const Result& c, const CompareOptions& o) 
       break;
     case Verdict::inconclusive:
       f.explanation = what + ": beyond the " + format_fixed(f.threshold_pct, 1) +
-                      "% threshold but not significant at alpha=" + format_fixed(o.alpha, 2) +
-                      "; more rounds or alternations would tell";
+                      "% threshold but not significant (rank test at alpha=" + format_fixed(o.alpha, 2) +
+                      ", or the 95% CI includes no change)" + "; more rounds or alternations would tell";
       break;
     case Verdict::unchanged:
       f.explanation = what + ": within the " + format_fixed(f.threshold_pct, 1) + "% threshold";
@@ -178,6 +198,43 @@ std::vector<std::string> grown_functions(const CallgrindRecord& b, const Callgri
   return out;
 }
 
+// The functions and source lines whose Ir grew, from the diff of the two callgrind.out files (the
+// one callgrind reader/diff of kprof). Empty when either file is gone or unreadable: the caller
+// falls back to the section's top_functions.
+std::vector<std::string> callgrind_file_diff(const CallgrindRecord& b, const CallgrindRecord& c) {
+  if (b.file.empty() || c.file.empty()) return {};
+  std::error_code ec;
+  if (!std::filesystem::exists(b.file, ec) || !std::filesystem::exists(c.file, ec)) return {};
+  std::vector<std::string> out;
+  try {
+    CallgrindDiff d = diff_callgrind(read_callgrind_file(b.file), read_callgrind_file(c.file), "Ir");
+    const std::size_t e = d.sort_event;
+    auto grown = [&](const CostDelta& x) {
+      const std::int64_t before = e < x.a.size() ? x.a[e] : 0, after = e < x.b.size() ? x.b[e] : 0;
+      return std::pair<double, double>{static_cast<double>(before) / b.iterations,
+                                       static_cast<double>(after) / c.iterations};
+    };
+    int functions = 0, lines = 0;
+    for (const auto& f : d.functions) {
+      auto [before, after] = grown(f);
+      if (after <= before || functions >= 3) continue;
+      ++functions;
+      out.push_back("function " + f.name + (f.file.empty() ? "" : " (" + f.file + ")") + ": " + num(before) + " -> " +
+                    num(after) + " Ir per call (+" + num(after - before) + ")");
+    }
+    for (const auto& l : d.lines) {
+      auto [before, after] = grown(l);
+      if (after <= before || lines >= 3) continue;
+      ++lines;
+      out.push_back("line " + l.file + ":" + std::to_string(l.line) + " in " + l.function + ": " + num(before) +
+                    " -> " + num(after) + " Ir per call (+" + num(after - before) + ")");
+    }
+  } catch (const UsageError&) {
+    return {};
+  }
+  return out;
+}
+
 Finding compare_instructions(const CallgrindRecord& b, const CallgrindRecord& c, const CompareOptions& o) {
   Finding f;
   f.metric = Metric::instructions;
@@ -196,7 +253,8 @@ Finding compare_instructions(const CallgrindRecord& b, const CallgrindRecord& c,
   if (f.change_pct > f.threshold_pct) {
     f.verdict = Verdict::regression;
     f.explanation = what + ": more than the " + format_fixed(f.threshold_pct, 2) + "% threshold; grew:";
-    f.details = grown_functions(b, c);
+    f.details = callgrind_file_diff(b, c);
+    if (f.details.empty()) f.details = grown_functions(b, c);
     if (f.details.empty())
       f.explanation = what + ": more than the " + format_fixed(f.threshold_pct, 2) +
                       "% threshold (no per-function data in the callgrind section; open " + c.file + ")";
@@ -420,7 +478,7 @@ Comparison compare_runs(const Run& baseline, const Run& current, const CompareOp
     bc.findings.push_back(compare_correctness(b, c));
     if (c.status == Status::skipped) bc.notes.push_back("skipped in the current run: " + c.reason);
     if (b.status == Status::ok && c.status == Status::ok && !b.time.round_ns.empty() && !c.time.round_ns.empty())
-      bc.findings.push_back(compare_time(b, c, options));
+      bc.findings.push_back(compare_time(b, c, baseline, current, options));
     add_sections(bc.key, bc);
     add_disagreement_notes(b, c, bc);
     out.benchmarks.push_back(std::move(bc));

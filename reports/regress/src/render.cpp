@@ -194,7 +194,11 @@ std::string render_markdown(const Comparison& c) {
 
 std::string render_annotations(const Comparison& c) {
   std::string s;
-  for (const auto& w : c.warnings) s += "::warning title=kprof: runs not comparable::" + escape_annotation(w) + "\n";
+  for (const auto& w : c.warnings) {
+    const bool environment = w.rfind("current environment:", 0) == 0;
+    s += std::string("::warning title=kprof: ") + (environment ? "unreliable environment" : "runs not comparable") +
+         "::" + escape_annotation(w) + "\n";
+  }
   for (const auto& b : c.benchmarks)
     for (const auto& f : b.findings) {
       if (f.verdict == Verdict::regression)

@@ -40,6 +40,7 @@ std::map<std::string, CallgrindRecord> callgrind_records(const Run& run) {
     c.key = r.at("key").get<std::string>();
     double iterations = number(r, {"iterations"}).value_or(1.0);
     if (iterations <= 0) iterations = 1;
+    c.iterations = iterations;
     if (auto v = r.contains("per_call") ? number(r.at("per_call"), {"Ir"}) : std::nullopt)
       c.ir_per_call = *v;
     else if (auto t = r.contains("events") ? number(r.at("events"), {"Ir"}) : std::nullopt)

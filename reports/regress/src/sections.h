@@ -17,6 +17,7 @@ namespace kprof::regress {
 struct CallgrindRecord {
   std::string key;
   double ir_per_call = 0;
+  double iterations = 1;
   std::string file;                         // callgrind.out path, for the function/line diff
   std::map<std::string, double> functions;  // from top_functions: "function (file:line)" -> Ir per call
 };

@@ -55,6 +55,11 @@ struct Comparison {
   int improvements() const;
 };
 
+// Section of a Run built from interleaved invocations (kprof regress --baseline-bin/--current-bin):
+// {key: [median of invocation 1, 2, ...]} in alternation order. With CompareOptions::paired the
+// change is the median of per-pair ratios and the rank test compares the invocation medians.
+inline constexpr const char* kPairedMediansSection = "regress_paired_medians";
+
 struct CompareOptions {
   double time_threshold_pct = 5.0;    // floor for wall time; raised per benchmark by the noise profile
   bool time_threshold_given = false;  // set on the command line (still never below measured noise)
