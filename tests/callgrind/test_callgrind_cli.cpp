@@ -90,7 +90,7 @@ TEST(CallgrindCli, ProgramWithToggleCollect) {
   for (const auto& f : p.functions)
     if (f.name.rfind("dot(", 0) == 0) in_dot += f.self_cost(1)[0];
   EXPECT_EQ(in_dot, p.totals()[0]) << "only dot() was collected";
-  EXPECT_GT(in_dot, 10 * 3000);
+  EXPECT_GT(in_dot, 3 * 3000);  // a few instructions per element (the loop is vectorised at -O3)
 }
 
 TEST(CallgrindCli, BadInputExitsWithTwo) {

@@ -19,6 +19,7 @@ class NameTable {
  public:
   // "(id) name" the first time a name is seen, "(id)" afterwards.
   void append(std::string& out, const std::string& name) {
+    if (name.empty()) return;  // "ob=" with no name: "(1) " alone would read back as a reference
     auto [it, fresh] = ids_.try_emplace(name, ids_.size() + 1);
     out += '(';
     out += std::to_string(it->second);
