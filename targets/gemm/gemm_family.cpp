@@ -40,6 +40,9 @@ KPROF_FAMILY(gemm, GemmProblem)
     .param({.name = "n", .default_value = 512, .max = 1 << 16, .help = "columns of B and C"})
     .param({.name = "k", .default_value = 512, .max = 1 << 16, .help = "columns of A, rows of B"})
     .default_sizes({"512", "1000x300x700"})
+    // Odd tails for kprof's correctness suite; 1000 appears in every position, but a cube of 1000
+    // would make the plain reference take seconds per check.
+    .test_sizes({"1", "7", "33", "1000x33x7", "7x1000x33", "33x7x1000", "257x129x65"})
     .flops([](const Size& s) { return 2.0 * s["m"] * s["n"] * s["k"]; })
     .bytes([](const Size& s, std::size_t e) {
       // Compulsory traffic: read A and B once, read and write C once.
