@@ -43,6 +43,17 @@ void run_valgrind(const std::vector<std::string>& args, const std::filesystem::p
   }
 }
 
+// Removes a failed run's temporaries, so that a failure leaves nothing half-written behind.
+struct RemoveOnFailure {
+  std::vector<std::filesystem::path> paths;
+  bool armed = true;
+  ~RemoveOnFailure() {
+    if (!armed) return;
+    std::error_code ec;
+    for (const auto& p : paths) std::filesystem::remove(p, ec);
+  }
+};
+
 // Moves the finished file into place (the rename is atomic) and reads it.
 CallgrindRun finish(const std::filesystem::path& tmp, const std::filesystem::path& final_path) {
   CallgrindRun run;
@@ -109,9 +120,16 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
   const auto tmp = options.out_dir / (".tmp." + name);
   const auto log = options.out_dir / (".tmp." + name + ".log");
   const auto report = options.out_dir / (".tmp." + name + ".json");
+  const FamilyRecord& f = *t.ref.family;
+  // Valgrind (up to 3.22 at least) does not emulate AVX-512 and hides it from CPUID, so such a
+  // variant would only fail inside valgrind with a confusing log: say why up front instead.
+  if (f.variants[t.ref.variant].spec.isa == Isa::avx512)
+    throw UsageError(f.name + "/" + f.variants[t.ref.variant].spec.name +
+                     " needs AVX-512, which valgrind does not emulate: profile an avx2 or blas variant under "
+                     "callgrind, or this one with `kprof cpu` / `kprof lines`");
+  RemoveOnFailure cleanup{{tmp, log, report}};
   auto args = valgrind_args(valgrind, options, tmp, log);
   args.insert(args.begin() + 2, {"--instr-atstart=no", "--collect-atstart=no"});
-  const FamilyRecord& f = *t.ref.family;
   for (const std::string& a :
        {self_exe().string(), std::string("region"), f.name + "/" + f.variants[t.ref.variant].spec.name,
         std::string("-s"), t.size.str(), std::string("-t"), std::string(to_string(t.dtype)),
@@ -127,6 +145,7 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
   run.region_seconds = region.value("seconds", 0.0);
   std::filesystem::remove(report);
   std::filesystem::remove(log);
+  cleanup.armed = false;
   return run;
 }
 
@@ -138,6 +157,7 @@ CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const C
   const std::string name = file_safe("callgrind.out." + std::filesystem::path(argv[0]).filename().string());
   const auto tmp = options.out_dir / (".tmp." + name);
   const auto log = options.out_dir / (".tmp." + name + ".log");
+  RemoveOnFailure cleanup{{tmp, log}};
   auto args = valgrind_args(valgrind, options, tmp, log);
   if (!options.toggle_collect.empty()) {
     args.push_back("--collect-atstart=no");
@@ -150,6 +170,7 @@ CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const C
   CallgrindRun run = finish(tmp, options.out_dir / name);
   run.total_seconds = total;
   std::filesystem::remove(log);
+  cleanup.armed = false;
   return run;
 }
 

@@ -173,7 +173,11 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
       } catch (const UsageError& e) {
         // A variant that cannot run here (missing ISA) is reported, the others still compared.
         if (std::string(e.what()).find("valgrind is not installed") != std::string::npos) throw;
-        rows.push_back({-1, {name, "-", "-", "-", "skipped", std::string(e.what()).substr(0, 60)}});
+        std::string why = e.what();
+        if (why.rfind(name + " ", 0) == 0) why = why.substr(name.size() + 1);
+        why = why.substr(0, why.find('\n'));
+        rows.push_back({-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why}});
+        details << "\n" << name << ": skipped: " << e.what() << "\n";
         continue;
       }
       results.push_back(callgrind_result_json(t, run, a.top));
