@@ -79,6 +79,23 @@ TEST(CallgrindCli, CompareVariantsSideBySide) {
   EXPECT_EQ(section_of(dir).at("results").size(), 2u);
 }
 
+// Valgrind cannot execute AVX-512: kprof says so before starting it, exits 2, and leaves nothing
+// behind; in a comparison the variant is listed as skipped and the others are still profiled.
+TEST(CallgrindCli, Avx512VariantIsRefusedCleanly) {
+  auto dir = test::fresh_dir("callgrind_cli_avx512");
+  auto r = test::run_command(test::kprof_exe() + " callgrind dot/simd-avx512 -s 1000 -q -o " + dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("needs AVX-512, which valgrind does not emulate"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir)) << "a refused run must leave nothing behind";
+
+  auto c = test::run_command(test::kprof_exe() + " callgrind dot/scalar,simd-avx512 -s 1000 --compare -q -o " + dir);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("dot/simd-avx512"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("skipped"), std::string::npos) << c.out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    EXPECT_NE(entry.path().filename().string().rfind(".tmp.", 0), 0u) << "temporary left: " << entry.path();
+}
+
 TEST(CallgrindCli, ProgramWithToggleCollect) {
   auto dir = test::fresh_dir("callgrind_cli_program");
   auto r = test::run_command(test::kprof_exe() + " callgrind -q --toggle-collect='dot*' -o " + dir + " -- " +
