@@ -80,8 +80,16 @@ else
     work=$(mktemp -d)
     [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/
     echo "$f: ${fuzz_seconds}s"
-    "$exe" -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" 2>&1 | tail -n 3
-    rm -rf "$work"
+    # A crash's report and input must survive: the whole log is shown on failure, and the input is
+    # kept in build-fuzz (add it to the corpus as a regression seed once fixed).
+    if ! "$exe" -max_total_time="$fuzz_seconds" -print_final_stats=1 -artifact_prefix="$root/build-fuzz/$f-" \
+      "$work" >"$work.log" 2>&1; then
+      cat "$work.log"
+      echo "$f failed; its input is in $root/build-fuzz/$f-*" >&2
+      exit 1
+    fi
+    tail -n 3 "$work.log"
+    rm -rf "$work" "$work.log"
   done
 fi
 step "all test stages passed"
