@@ -3,42 +3,13 @@
 
 #include "blas1_kernels.h"
 #include "blas1_simd.h"
+#include "common/simd_avx2.h"
 
 namespace kprof::targets {
 namespace {
 
-struct F64 {
-  using Vec = __m256d;
-  using Scalar = double;
-  static constexpr std::int64_t lanes = 4;
-  static Vec zero() { return _mm256_setzero_pd(); }
-  static Vec set1(Scalar a) { return _mm256_set1_pd(a); }
-  static Vec load(const Scalar* p) { return _mm256_loadu_pd(p); }
-  static void store(Scalar* p, Vec v) { _mm256_storeu_pd(p, v); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_pd(a, b, c); }
-  static Vec add(Vec a, Vec b) { return _mm256_add_pd(a, b); }
-  static Scalar reduce(Vec v) {
-    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
-    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
-  }
-};
-
-struct F32 {
-  using Vec = __m256;
-  using Scalar = float;
-  static constexpr std::int64_t lanes = 8;
-  static Vec zero() { return _mm256_setzero_ps(); }
-  static Vec set1(Scalar a) { return _mm256_set1_ps(a); }
-  static Vec load(const Scalar* p) { return _mm256_loadu_ps(p); }
-  static void store(Scalar* p, Vec v) { _mm256_storeu_ps(p, v); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
-  static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
-  static Scalar reduce(Vec v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
-  }
-};
+using avx2::F32;
+using avx2::F64;
 
 }  // namespace
 

@@ -1,35 +1,15 @@
 // GEMM with AVX2 + FMA (ymm registers): the blocked kernel of gemm_blocked.h.
 #include <immintrin.h>
 
+#include "common/simd_avx2.h"
 #include "gemm_blocked.h"
 #include "gemm_kernels.h"
 
 namespace kprof::targets {
 namespace {
 
-struct F64 {
-  using Vec = __m256d;
-  using Scalar = double;
-  static constexpr std::int64_t lanes = 4;
-  static Vec zero() { return _mm256_setzero_pd(); }
-  static Vec set1(Scalar a) { return _mm256_set1_pd(a); }
-  static Vec load(const Scalar* p) { return _mm256_loadu_pd(p); }
-  static void store(Scalar* p, Vec v) { _mm256_storeu_pd(p, v); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_pd(a, b, c); }
-  static Vec add(Vec a, Vec b) { return _mm256_add_pd(a, b); }
-};
-
-struct F32 {
-  using Vec = __m256;
-  using Scalar = float;
-  static constexpr std::int64_t lanes = 8;
-  static Vec zero() { return _mm256_setzero_ps(); }
-  static Vec set1(Scalar a) { return _mm256_set1_ps(a); }
-  static Vec load(const Scalar* p) { return _mm256_loadu_ps(p); }
-  static void store(Scalar* p, Vec v) { _mm256_storeu_ps(p, v); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
-  static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
-};
+using avx2::F32;
+using avx2::F64;
 
 // 16 ymm registers: the classic Haswell 6×2-vector tile takes 12 accumulators, 2 B vectors and
 // 1 broadcast of A.

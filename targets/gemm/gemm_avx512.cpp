@@ -5,35 +5,15 @@
 #include <thread>
 #include <vector>
 
+#include "common/simd_avx512.h"
 #include "gemm_blocked.h"
 #include "gemm_kernels.h"
 
 namespace kprof::targets {
 namespace {
 
-struct F64 {
-  using Vec = __m512d;
-  using Scalar = double;
-  static constexpr std::int64_t lanes = 8;
-  static Vec zero() { return _mm512_setzero_pd(); }
-  static Vec set1(Scalar a) { return _mm512_set1_pd(a); }
-  static Vec load(const Scalar* p) { return _mm512_loadu_pd(p); }
-  static void store(Scalar* p, Vec v) { _mm512_storeu_pd(p, v); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_pd(a, b, c); }
-  static Vec add(Vec a, Vec b) { return _mm512_add_pd(a, b); }
-};
-
-struct F32 {
-  using Vec = __m512;
-  using Scalar = float;
-  static constexpr std::int64_t lanes = 16;
-  static Vec zero() { return _mm512_setzero_ps(); }
-  static Vec set1(Scalar a) { return _mm512_set1_ps(a); }
-  static Vec load(const Scalar* p) { return _mm512_loadu_ps(p); }
-  static void store(Scalar* p, Vec v) { _mm512_storeu_ps(p, v); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
-  static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
-};
+using avx512::F32;
+using avx512::F64;
 
 // 32 zmm registers: an 8×3-vector tile takes 24 accumulators, 3 B vectors and 1 broadcast of A.
 // KC×NR of B (one sliver) fits L1 (48 KiB here), MC×KC of A fits L2 (2 MiB), KC×NC of B fits L3.

@@ -4,34 +4,14 @@
 
 #include <vector>
 
+#include "common/simd_avx512.h"
 #include "sgd_kernels.h"
 
 namespace kprof::targets {
 namespace {
 
-struct F32 {
-  using Vec = __m512;
-  static constexpr std::int64_t lanes = 16;
-  static Vec zero() { return _mm512_setzero_ps(); }
-  static Vec set1(float a) { return _mm512_set1_ps(a); }
-  static __mmask16 mask(std::int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1); }
-  static Vec load(const float* p, std::int64_t n) { return _mm512_maskz_loadu_ps(mask(n), p); }
-  static void store(float* p, Vec v, std::int64_t n) { _mm512_mask_storeu_ps(p, mask(n), v); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
-  static float reduce(Vec v) { return _mm512_reduce_add_ps(v); }
-};
-
-struct F64 {
-  using Vec = __m512d;
-  static constexpr std::int64_t lanes = 8;
-  static Vec zero() { return _mm512_setzero_pd(); }
-  static Vec set1(double a) { return _mm512_set1_pd(a); }
-  static __mmask8 mask(std::int64_t n) { return static_cast<__mmask8>(n >= 8 ? 0xFF : (1u << n) - 1); }
-  static Vec load(const double* p, std::int64_t n) { return _mm512_maskz_loadu_pd(mask(n), p); }
-  static void store(double* p, Vec v, std::int64_t n) { _mm512_mask_storeu_pd(p, mask(n), v); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_pd(a, b, c); }
-  static double reduce(Vec v) { return _mm512_reduce_add_pd(v); }
-};
+using avx512::F32;
+using avx512::F64;
 
 template <class Ops, class T>
 void step(const T* x, const T* y, std::int64_t rows, std::int64_t d, T lr, T* w, T* b, T* r) {
@@ -42,7 +22,7 @@ void step(const T* x, const T* y, std::int64_t rows, std::int64_t d, T lr, T* w,
     const T* row = x + i * d;
     typename Ops::Vec acc = Ops::zero();
     for (std::int64_t k = 0; k < blocks; ++k)
-      acc = Ops::fma(Ops::load(row + k * L, d - k * L), Ops::load(w + k * L, d - k * L), acc);
+      acc = Ops::fma(Ops::load_first(row + k * L, d - k * L), Ops::load_first(w + k * L, d - k * L), acc);
     r[i] = sigmoid(Ops::reduce(acc) + *b) - y[i];
   }
   const T step_size = lr / static_cast<T>(rows);
@@ -51,9 +31,9 @@ void step(const T* x, const T* y, std::int64_t rows, std::int64_t d, T lr, T* w,
   for (std::int64_t k = 0; k < blocks; ++k) {
     const std::int64_t n = d - k * L;
     typename Ops::Vec g = Ops::zero();
-    for (std::int64_t i = 0; i < rows; ++i) g = Ops::fma(Ops::set1(r[i]), Ops::load(x + i * d + k * L, n), g);
-    typename Ops::Vec wk = Ops::load(w + k * L, n);
-    Ops::store(w + k * L, Ops::fma(Ops::set1(-step_size), g, wk), n);
+    for (std::int64_t i = 0; i < rows; ++i) g = Ops::fma(Ops::set1(r[i]), Ops::load_first(x + i * d + k * L, n), g);
+    typename Ops::Vec wk = Ops::load_first(w + k * L, n);
+    Ops::store_first(w + k * L, Ops::fma(Ops::set1(-step_size), g, wk), n);
   }
   *b -= step_size * gb;
 }
