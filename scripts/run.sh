@@ -1,10 +1,70 @@
 #!/usr/bin/env bash
-# The main job: installs what is needed, builds kprof, compares every built-in kernel family's
-# variants (correctness first, then timing) and writes the reports into kprof-report/ (or $1).
+# The main job: installs what is needed, builds kprof, then profiles the built-in kernels and writes
+# every report into one folder (default kprof-report/, or $1):
+#   run.txt/.md/.json          every family's variants compared (correctness first, then timing)
+#   lines/<target>/            line timers (%lprun) of the instrumented scalar kernels + kcachegrind file
+#   callgrind/<family>/        instruction counts of the kernel region, variants side by side + kcachegrind files
+#   cpu/<target>/              gperftools samples of the region, per function and line + kcachegrind file
+#   memory/<family>/           peak, allocations and call sites per variant + massif files
+#   report.md                  all the Markdown reports above in one page (fit for a CI step summary)
+# Each report is written atomically by kprof; the folder is assembled next to the destination and
+# swapped in only when every step succeeded, so a failed run never leaves a half-made report.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:-$root/kprof-report}"
+out="$(realpath -m "${1:-$root/kprof-report}")"
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" "$root/build"
-"$root/build/targets/kprof" run --out "$out"
-echo "kprof: reports in $out (run.txt, run.md, run.json)"
+kprof="$root/build/targets/kprof"
+
+parent="$(dirname "$out")"
+mkdir -p "$parent"
+work="$(mktemp -d "$parent/.kprof-report.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+step() { printf '\n=== %s\n' "$*" >&2; }
+
+step "compare every family's variants"
+"$kprof" run --out "$work"
+
+# Small sizes for the valgrind-driven steps: callgrind runs the region ~50-100x slower than native.
+step "line timers"
+for target in nmf/scalar gemm/scalar; do
+  "$kprof" lines "$target" --out "$work/lines/${target/\//-}" -f none
+done
+
+step "callgrind, region only, variants side by side"
+"$kprof" callgrind gemm --compare -s 256 -q --out "$work/callgrind/gemm" >/dev/null
+"$kprof" callgrind distances --compare -s n=4096,d=64,k=64 -q --out "$work/callgrind/distances" >/dev/null
+"$kprof" callgrind nmf --compare -s 32x400x8 -q --out "$work/callgrind/nmf" >/dev/null
+
+step "gperftools CPU samples"
+for target in gemm/simd-avx512 distances/blas nmf/scalar; do
+  "$kprof" cpu "$target" -q --out "$work/cpu/${target/\//-}" >/dev/null
+done
+
+step "memory"
+for family in sgd distances nmf; do
+  "$kprof" mem "$family" -q --out "$work/memory/$family" -f none
+done
+
+# One page with every Markdown report, in the order above.
+{
+  echo "# kprof report"
+  echo
+  echo "Made by \`scripts/run.sh\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  for md in "$work/run.md" $(cd "$work" && find lines callgrind cpu memory -name '*.md' | sort | sed "s|^|$work/|"); do
+    echo
+    echo "---"
+    echo
+    echo "<!-- ${md#$work/} -->"
+    cat "$md"
+  done
+} >"$work/report.md"
+
+chmod 755 "$work"
+rm -rf "$out.old"
+[ -e "$out" ] && mv "$out" "$out.old"
+mv "$work" "$out"
+trap - EXIT
+rm -rf "$out.old"
+echo "kprof: reports in $out (report.md: all of them on one page; run.txt, run.json; lines/, callgrind/, cpu/, memory/)"
