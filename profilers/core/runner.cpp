@@ -1,5 +1,7 @@
 #include "kprof/runner.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -76,6 +78,19 @@ Result base_result(const FamilyRecord& family, std::size_t v, const Size& size, 
   return r;
 }
 
+// The last-level cache's size (0 if unknown). A memory-bound kernel whose bytes per call fit in it
+// is fed from cache when called repeatedly, so DRAM bandwidth (STREAM) is not its roof.
+double last_level_cache_bytes() {
+  static const double bytes = [] {
+    for (int name : {_SC_LEVEL3_CACHE_SIZE, _SC_LEVEL2_CACHE_SIZE}) {
+      long v = sysconf(name);
+      if (v > 0) return static_cast<double>(v);
+    }
+    return 0.0;
+  }();
+  return bytes;
+}
+
 void add_rates(Result& r, const MachinePeak& peak, int threads) {
   double seconds = r.time.median_ns * 1e-9;
   if (seconds <= 0) return;
@@ -88,7 +103,8 @@ void add_rates(Result& r, const MachinePeak& peak, int threads) {
   double intensity = r.bytes > 0 ? r.flops / r.bytes : std::numeric_limits<double>::infinity();
   double memory_roof = intensity * peak_bw;
   bool compute_bound = peak_flops <= memory_roof;
-  r.bound = compute_bound ? "compute" : "memory";
+  const double llc = last_level_cache_bytes();
+  r.bound = compute_bound ? "compute" : (llc > 0 && r.bytes <= llc ? "cache" : "memory");
   r.pct_peak = 100.0 * (compute_bound ? r.gflops / peak_flops : r.gbps / peak_bw);
 }
 

@@ -35,7 +35,10 @@ std::vector<std::string> result_row(const Result& r) {
           num(r.gflops, 2),
           num(r.gbps, 2),
           speedup,
-          timed ? format_fixed(r.pct_peak, 1) + (r.bound == "memory" ? "% bw" : "%") : "-",
+          timed ? format_fixed(r.pct_peak, 1) + (r.bound == "memory"  ? "% bw"
+                                                 : r.bound == "cache" ? "% bw*"
+                                                                      : "%")
+                : "-",
           cell_error(r),
           r.code_path};
 }
@@ -59,6 +62,16 @@ std::string blas_line(const Environment& e) {
   return e.blas_library + " " + e.blas_version + ", core " + e.blas_core + ", " + std::to_string(e.blas_threads) +
          " thread(s)" + (e.openblas_coretype_env.empty() ? "" : ", OPENBLAS_CORETYPE=" + e.openblas_coretype_env);
 }
+
+bool any_in_cache(const Run& run) {
+  return std::any_of(run.results.begin(), run.results.end(),
+                     [](const Result& r) { return r.status == Status::ok && r.bound == "cache"; });
+}
+
+// Why a memory-bound kernel can show more than 100% of the STREAM roof.
+constexpr const char* kInCacheNote =
+    "* memory-bound, but its bytes per call fit in the last-level cache: repeated calls stream from cache, so "
+    "more than 100% of DRAM (STREAM triad) bandwidth is expected; use a larger size to measure DRAM-bound speed.";
 
 std::vector<const Result*> not_ok(const Run& run) {
   std::vector<const Result*> out;
@@ -146,6 +159,7 @@ std::string render_text(const Run& run) {
   out += "BLAS: " + blas_line(e) + " · threads " + std::to_string(e.threads) + "\n";
   for (const auto& w : e.warnings) out += "WARNING: " + w + "\n";
   out += "\n" + results_table(run).text();
+  if (any_in_cache(run)) out += std::string(kInCacheNote) + "\n";
   auto bad = not_ok(run);
   if (!bad.empty()) {
     out += "\n";
@@ -182,6 +196,7 @@ std::string render_markdown(const Run& run) {
       "\n% peak: share of the roofline bound at the kernel's arithmetic intensity (FMA peak for compute-bound "
       "kernels, STREAM triad bandwidth for memory-bound ones, marked \"bw\"). ±MAD: median absolute deviation "
       "of the interleaved rounds.\n";
+  if (any_in_cache(run)) out += "\n" + std::string(kInCacheNote) + "\n";
   return out;
 }
 
