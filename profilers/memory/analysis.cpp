@@ -88,10 +88,12 @@ class Totals : public TraceVisitor {
  public:
   std::vector<StackStats> stacks{1};  // by stack id (dense from 1; 0: a stack that could not be stored)
   LiveBlocks live;
-  StackStats& stack(std::uint32_t id) {
-    if (id >= stacks.size()) stacks.resize(id + 1);
-    return stacks[id];
-  }
+  // An id without a stack record (lost, or a corrupt trace) counts as stack 0. Only stack records
+  // grow `stacks`, and no further than the tracer's dense ids can reach: a corrupt id must not size
+  // a vector of billions (a trace of a few bytes asked for gigabytes).
+  std::uint32_t known(std::uint32_t id) const { return id < stacks.size() ? id : 0; }
+  StackStats& stack(std::uint32_t id) { return stacks[known(id)]; }
+  std::uint64_t stack_records = 0;
   std::vector<std::pair<std::uint32_t, TraceModule>> modules;
   std::uint64_t heap = 0, peak = 0, peak_offset = 0, time = 0;
   std::uint64_t allocations = 0, bytes = 0, frees = 0, foreign_frees = 0, temporary = 0;
@@ -100,7 +102,12 @@ class Totals : public TraceVisitor {
   bool last_alloc_valid = false;
 
   void on_stack(std::uint32_t id, const std::uint64_t* ips, int depth, std::uint32_t epoch) override {
-    auto& s = stack(id);
+    // Ids are dense from 1; a few may lack their record (the tracer could not write it). An id
+    // beyond twice the records so far cannot come from the tracer: its record is ignored.
+    ++stack_records;
+    if (id == 0 || id > 2 * stack_records + 1024) return;
+    if (id >= stacks.size()) stacks.resize(id + 1);
+    auto& s = stacks[id];
     s.ips.assign(ips, ips + depth);
     s.epoch = epoch;
   }
@@ -111,7 +118,8 @@ class Totals : public TraceVisitor {
     ++allocations;
     bytes += size;
     time += size;
-    auto& s = this->stack(stack);
+    stack = known(stack);
+    auto& s = stacks[stack];
     s.bytes += size;
     ++s.count;
     live.insert(ptr, Block{size, stack});

@@ -53,6 +53,14 @@ bool TraceFile::visit(TraceVisitor& visitor) const {
   const std::uint64_t window = header_.window_bytes;
   std::uint64_t pos = sizeof(TraceHeader);
   std::uint32_t epoch = 0;
+  // The entry point indexes per-entry tables (kEntryNames, the call counts): checked here.
+  auto entry_at = [this](const unsigned char*& p, std::uint64_t record) {
+    auto e = get<std::uint8_t>(p);
+    if (e >= static_cast<std::uint8_t>(Entry::count_))
+      throw UsageError(path_.string() + ": corrupt memory trace (unknown entry point " + std::to_string(e) +
+                       " at byte " + std::to_string(record) + ")");
+    return static_cast<Entry>(e);
+  };
   auto need = [&](std::uint64_t n) { return pos + n <= size_ && (pos / window) == ((pos + n - 1) / window); };
   while (pos < size_) {
     const unsigned char* p = data_ + pos;
@@ -74,7 +82,7 @@ bool TraceFile::visit(TraceVisitor& visitor) const {
       }
       case kAlloc: {
         if (!need(22)) return false;
-        auto entry = static_cast<Entry>(get<std::uint8_t>(p));
+        auto entry = entry_at(p, pos);
         auto ptr = get<std::uint64_t>(p);
         auto size = get<std::uint64_t>(p);
         auto stack = get<std::uint32_t>(p);
@@ -84,7 +92,7 @@ bool TraceFile::visit(TraceVisitor& visitor) const {
       }
       case kFree: {
         if (!need(10)) return false;
-        auto entry = static_cast<Entry>(get<std::uint8_t>(p));
+        auto entry = entry_at(p, pos);
         auto ptr = get<std::uint64_t>(p);
         visitor.on_free(pos, entry, ptr);
         pos += 10;
