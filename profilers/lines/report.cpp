@@ -102,6 +102,7 @@ Report build_report(const Snapshot& snapshot) {
     to.ticks += c.ticks;
     to.hits += c.hits;
     to.marks += c.marks;
+    to.repeats += c.repeats;
     to.calls += c.calls;
   };
   for (const SiteTotals& s : snapshot.sites) {
@@ -239,7 +240,7 @@ Table ranked_table(const Report& report, std::size_t limit) {
 std::string clock_line(const ClockInfo& c) {
   return "Timer: " + c.source + " (" + c.why + "), " + format_fixed(c.ticks_per_ns, 3) +
          " ticks/ns; marker cost subtracted: " + format_fixed(c.line_mark_ns, 1) + " ns per line, " +
-         format_fixed(c.call_ns, 1) + " ns per call";
+         format_fixed(c.repeat_mark_ns, 2) + " ns per repeated line, " + format_fixed(c.call_ns, 1) + " ns per call";
 }
 
 std::string function_heading(const FunctionReport& fr) {
@@ -289,6 +290,7 @@ nlohmann::json to_json(const Report& report) {
                 {"why", report.clock.why},
                 {"ticks_per_ns", report.clock.ticks_per_ns},
                 {"line_mark_ns", report.clock.line_mark_ns},
+                {"repeat_mark_ns", report.clock.repeat_mark_ns},
                 {"call_ns", report.clock.call_ns},
                 {"clock_read_ns", report.clock.clock_read_ns}};
   j["threads"] = report.threads;

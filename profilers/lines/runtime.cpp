@@ -49,6 +49,7 @@ struct TableOwner {
       r.ticks += c.ticks;
       r.hits += c.hits;
       r.marks += c.marks;
+      r.repeats += c.repeats;
       r.calls += c.calls;
     }
     s.retired_threads += table->lines + table->calls > 0 ? 1 : 0;
@@ -160,6 +161,7 @@ Snapshot collect(const ClockInfo& clock) {
       sum[i].ticks += c.ticks;
       sum[i].hits += c.hits;
       sum[i].marks += c.marks;
+      sum[i].repeats += c.repeats;
       sum[i].calls += c.calls;
     }
   }
@@ -171,8 +173,9 @@ Snapshot collect(const ClockInfo& clock) {
 }
 
 double net_ns(const Cell& cell, const ClockInfo& clock) {
-  double ns = static_cast<double>(cell.ticks) / clock.ticks_per_ns -
-              static_cast<double>(cell.marks) * clock.line_mark_ns - static_cast<double>(cell.calls) * clock.call_ns;
+  double ns =
+      static_cast<double>(cell.ticks) / clock.ticks_per_ns - static_cast<double>(cell.marks) * clock.line_mark_ns -
+      static_cast<double>(cell.repeats) * clock.repeat_mark_ns - static_cast<double>(cell.calls) * clock.call_ns;
   return ns > 0 ? ns : 0;
 }
 

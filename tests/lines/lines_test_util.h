@@ -48,6 +48,7 @@ inline Cell cell_at(const Snapshot& s, std::uint32_t line, bool is_function = fa
     sum.ticks += t.cell.ticks;
     sum.hits += t.cell.hits;
     sum.marks += t.cell.marks;
+    sum.repeats += t.cell.repeats;
     sum.calls += t.cell.calls;
   }
   return sum;

@@ -88,4 +88,40 @@ void busy_line(std::int64_t spin_ns) {
   end = 0;
 }
 
+// The same-line fast path: a loop whose body has one marked statement re-marks the open line.
+std::int64_t self_loop(int n) {
+  KPROF_FUNCTION;  // @self_function
+  KPROF_LINE;      // @self_init
+  std::int64_t sum = 0;
+  for (int i = 0; i < n; ++i) {
+    KPROF_LINE;  // @self_body
+    sum += i;
+  }
+  KPROF_LINE;  // @self_after
+  return sum;
+}
+
+std::int64_t alternate(int n) {
+  KPROF_FUNCTION;  // @alt_function
+  std::int64_t sum = 0;
+  for (int i = 0; i < n; ++i) {
+    KPROF_LINE;  // @alt_a
+    sum += i;
+    KPROF_LINE;  // @alt_b
+    sum ^= i;
+  }
+  return sum;
+}
+
+void repeated_spin(int n, std::int64_t spin_ns) {
+  KPROF_FUNCTION;  // @repeat_function
+  for (int i = 0; i < n; ++i) {
+    KPROF_LINE;  // @repeat_spin
+    std::int64_t end = now_ns() + spin_ns;
+    while (now_ns() < end) continue;
+  }
+  KPROF_LINE;  // @repeat_after
+  spin_ns = 0;
+}
+
 }  // namespace lines_fixture

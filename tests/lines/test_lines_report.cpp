@@ -101,6 +101,7 @@ TEST(LinesReport, JsonSection) {
   nlohmann::json j = to_json(r);
   EXPECT_EQ(j["schema_version"], 1);
   EXPECT_TRUE(j["clock"].contains("line_mark_ns"));
+  EXPECT_TRUE(j["clock"].contains("repeat_mark_ns"));
   bool found = false;
   for (const auto& f : j["functions"]) {
     if (f["function"] != "loop") continue;

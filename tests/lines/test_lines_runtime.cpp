@@ -96,6 +96,76 @@ TEST(LinesRuntime, TimeGoesToTheLineThatSpent_ItWithTheMarkerCostTakenOut) {
   EXPECT_LT(after_ns, spin_ns);
 }
 
+// The same-line fast path (a marker re-marking the line already open reads no clock).
+TEST(LinesRuntime, SameLineMarksCountEveryHitExactly) {
+  Snapshot s = profile([] { self_loop(10'000); });
+  Cell body = cell_at(s, line_of("self_body"));
+  EXPECT_EQ(body.hits, 10'000u);
+  EXPECT_EQ(body.repeats, 9'999u);  // every iteration after the first re-marks the open line
+  EXPECT_EQ(body.marks, 1u);        // one interval: only the mark that closed it read the clock
+  EXPECT_EQ(cell_at(s, line_of("self_init")).hits, 1u);
+  EXPECT_EQ(cell_at(s, line_of("self_after")).hits, 1u);
+  EXPECT_EQ(cell_at(s, line_of("self_function"), true).hits, 1u);
+}
+
+TEST(LinesRuntime, SameLineMarksKeepEveryTickOnALine) {
+  Snapshot s = profile([] { self_loop(10'000); });
+  std::uint32_t fn = line_of("self_function");
+  Cell f = cell_at(s, fn, true);
+  EXPECT_GT(f.ticks, 0u);
+  EXPECT_EQ(line_ticks(s, fn, line_of("self_after")), f.ticks);
+  EXPECT_EQ(f.repeats, 9'999u);  // the function's wall holds its lines' repeats too
+}
+
+TEST(LinesRuntime, TwoLinesInTurnAreBothTimed) {
+  Snapshot s = profile([] { alternate(5'000); });
+  Cell a = cell_at(s, line_of("alt_a")), b = cell_at(s, line_of("alt_b"));
+  EXPECT_EQ(a.hits, 5'000u);
+  EXPECT_EQ(b.hits, 5'000u);
+  EXPECT_EQ(a.repeats, 0u);  // every mark changes line: each one reads the clock
+  EXPECT_EQ(b.repeats, 0u);
+  EXPECT_EQ(a.marks, 5'000u);
+  EXPECT_EQ(b.marks, 5'000u);
+  EXPECT_GT(a.ticks, 0u);
+  EXPECT_GT(b.ticks, 0u);
+  std::uint32_t fn = line_of("alt_function");
+  Cell f = cell_at(s, fn, true);
+  EXPECT_EQ(f.hits, 1u);
+  EXPECT_EQ(line_ticks(s, fn, line_of("alt_b")), f.ticks);
+}
+
+TEST(LinesRuntime, SameLineLoopKeepsItsTimeOnItsLine) {
+  const int n = 20;
+  const std::int64_t spin = 1'000'000;  // 1 ms per iteration
+  Snapshot s = profile([&] { repeated_spin(n, spin); });
+  Cell spin_cell = cell_at(s, line_of("repeat_spin"));
+  EXPECT_EQ(spin_cell.hits, std::uint64_t(n));
+  EXPECT_EQ(spin_cell.repeats, std::uint64_t(n - 1));
+  double spin_ns = net_ns(spin_cell, s.clock);
+  double after_ns = net_ns(cell_at(s, line_of("repeat_after")), s.clock);
+  double wall_ns = net_ns(cell_at(s, line_of("repeat_function"), true), s.clock);
+  // Preemption can only add time: the spin line holds at least every spin, at most the call.
+  EXPECT_GE(spin_ns, 0.95 * n * spin);
+  EXPECT_LE(spin_ns, wall_ns);
+  EXPECT_LT(after_ns, spin_ns);
+}
+
+TEST(LinesRuntime, SameLineLoopCallingAMarkedFunctionCountsItsCalls) {
+  Snapshot s = profile([] { outer_calls_inner(500); });
+  Cell call_line = cell_at(s, line_of("outer_call"));
+  EXPECT_EQ(call_line.hits, 500u);
+  EXPECT_EQ(call_line.repeats, 499u);
+  // One interval: its closing mark, plus the one line mark each inner() call makes.
+  EXPECT_EQ(call_line.marks, 1u + 500u);
+  EXPECT_EQ(call_line.calls, 500u);
+}
+
+TEST(LinesRuntime, SameLineMarkIsCalibratedCheaperThanAClockReadingMark) {
+  const ClockInfo& c = clock();
+  EXPECT_GE(c.repeat_mark_ns, 0.0);
+  EXPECT_LT(c.repeat_mark_ns, c.line_mark_ns);
+}
+
 TEST(LinesRuntime, ClockIsTheOneAskedFor) {
   const ClockInfo& c = clock();
   const char* forced = std::getenv("KPROF_LINES_CLOCK");

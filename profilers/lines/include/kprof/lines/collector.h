@@ -11,12 +11,13 @@
 namespace kprof::lines {
 
 struct ClockInfo {
-  std::string source;        // "tsc" or "clock_gettime"
-  std::string why;           // why this source ("invariant TSC", "KPROF_LINES_CLOCK=...", ...)
-  double ticks_per_ns = 1;   // TSC ticks per nanosecond (1 for clock_gettime)
-  double line_mark_ns = 0;   // measured cost of one KPROF_LINE, as seen by the line it closes
-  double call_ns = 0;        // measured cost of one KPROF_FUNCTION entry + exit, as seen by the caller
-  double clock_read_ns = 0;  // one bare clock read, for context
+  std::string source;         // "tsc" or "clock_gettime"
+  std::string why;            // why this source ("invariant TSC", "KPROF_LINES_CLOCK=...", ...)
+  double ticks_per_ns = 1;    // TSC ticks per nanosecond (1 for clock_gettime)
+  double line_mark_ns = 0;    // measured cost of one KPROF_LINE that changes line, as seen by the line it closes
+  double repeat_mark_ns = 0;  // measured cost of one KPROF_LINE that re-marks the open line (no clock read)
+  double call_ns = 0;         // measured cost of one KPROF_FUNCTION entry + exit, as seen by the caller
+  double clock_read_ns = 0;   // one bare clock read, for context
 };
 
 // Every site with something recorded, summed over all threads (live and exited).
