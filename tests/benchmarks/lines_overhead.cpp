@@ -1,7 +1,10 @@
 // Line-timer overhead (docs/PERFORMANCE.md, "## line timers"):
 //  - BM_ClockRead: one read of the markers' clock (rdtsc or clock_gettime), for context.
-//  - BM_MarkerAddedNsPerHit: a real kernel loop with one KPROF_LINE per row, against the same
-//    loop compiled without markers, interleaved; counter added_ns_per_hit = (marked - plain)/rows.
+//  - BM_MarkerAddedNsPerHit: a real kernel loop with one KPROF_LINE per row (each hit re-marks the
+//    open line: the same-line fast path, no clock read), against the same loop compiled without
+//    markers, interleaved; counter added_ns_per_hit = (marked - plain) / hits.
+//  - BM_TransitionMarkerAddedNsPerHit: the same loop with two KPROF_LINEs per row, so every hit
+//    changes line and reads the clock; added_ns_per_hit = (marked - plain) / (2 rows).
 //  - BM_NmfLinesVsWall: nmf/scalar at the default size: the per-line times of nls_scalar (marker
 //    cost subtracted) summed, against the wall time of the same function built without markers;
 //    counter lines_over_wall should be within 5% of 1.
@@ -19,10 +22,12 @@
 namespace kprof::bench {
 namespace marked {
 void rows_times_vector(const double* A, const double* x, double* y, std::int64_t rows, std::int64_t cols);
-}
+void rows_times_vector_two_lines(const double* A, const double* x, double* y, std::int64_t rows, std::int64_t cols);
+}  // namespace marked
 namespace plain {
 void rows_times_vector(const double* A, const double* x, double* y, std::int64_t rows, std::int64_t cols);
-}
+void rows_times_vector_two_lines(const double* A, const double* x, double* y, std::int64_t rows, std::int64_t cols);
+}  // namespace plain
 }  // namespace kprof::bench
 
 namespace kprof::targets::nmf {
@@ -56,7 +61,11 @@ void BM_ClockRead(benchmark::State& state) {
 }
 BENCHMARK(BM_ClockRead);
 
-void BM_MarkerAddedNsPerHit(benchmark::State& state) {
+using RowsKernel = void (*)(const double*, const double*, double*, std::int64_t, std::int64_t);
+
+// The marked kernel against the same source compiled without markers, interleaved, so that the
+// machine's load hits both alike; hits_per_row marker hits happen per row.
+void marker_added_ns(benchmark::State& state, RowsKernel plain_kernel, RowsKernel marked_kernel, int hits_per_row) {
   const std::int64_t rows = 4096, cols = state.range(0);
   std::vector<double> A(rows * cols), x(cols), y(rows);
   kprof::fill_uniform(std::span<double>(A), 1);
@@ -66,19 +75,29 @@ void BM_MarkerAddedNsPerHit(benchmark::State& state) {
   for (auto _ : state) {
     // Interleaved, so that the machine's load hits both alike.
     auto t0 = Clock::now();
-    kprof::bench::plain::rows_times_vector(A.data(), x.data(), y.data(), rows, cols);
+    plain_kernel(A.data(), x.data(), y.data(), rows, cols);
     plain_ns.push_back(seconds_since(t0) * 1e9);
     auto t1 = Clock::now();
-    kprof::bench::marked::rows_times_vector(A.data(), x.data(), y.data(), rows, cols);
+    marked_kernel(A.data(), x.data(), y.data(), rows, cols);
     marked_ns.push_back(seconds_since(t1) * 1e9);
     benchmark::DoNotOptimize(y.data());
   }
   double plain = median(plain_ns), marked = median(marked_ns);
   state.counters["plain_ns_per_row"] = plain / rows;
   state.counters["marked_ns_per_row"] = marked / rows;
-  state.counters["added_ns_per_hit"] = (marked - plain) / rows;
+  state.counters["added_ns_per_hit"] = (marked - plain) / static_cast<double>(rows * hits_per_row);
+}
+
+void BM_MarkerAddedNsPerHit(benchmark::State& state) {
+  marker_added_ns(state, kprof::bench::plain::rows_times_vector, kprof::bench::marked::rows_times_vector, 1);
 }
 BENCHMARK(BM_MarkerAddedNsPerHit)->Arg(16)->Arg(64)->Arg(256);
+
+void BM_TransitionMarkerAddedNsPerHit(benchmark::State& state) {
+  marker_added_ns(state, kprof::bench::plain::rows_times_vector_two_lines,
+                  kprof::bench::marked::rows_times_vector_two_lines, 2);
+}
+BENCHMARK(BM_TransitionMarkerAddedNsPerHit)->Arg(16)->Arg(64)->Arg(256);
 
 void BM_NmfLinesVsWall(benchmark::State& state) {
   using kprof::targets::nmf::NmfProblem;
