@@ -1,8 +1,10 @@
 // Plain loops at the x86-64 baseline: the scalar variant (direct formulation, as a first C++ port of
-// the NumPy code would write it) and the row reductions the other variants share.
+// the NumPy code would write it) and the row reductions the other variants share. The variant carries
+// KPROF_LINE markers (`kprof lines distances/scalar`, docs/LINES.md); they compile to nothing in kprof.
 #include <algorithm>
 
 #include "distances_kernels.h"
+#include "kprof/lines.h"
 
 namespace kprof::targets {
 
@@ -26,6 +28,7 @@ void block_row_min(const T* block, std::int64_t rows, std::int64_t k, std::int64
 
 template <class T>
 void distances_scalar(const DistancesTask<T>& t) {
+  KPROF_FUNCTION;
   for (std::int64_t start = 0; start < t.n; start += t.chunk) {
     const std::int64_t rows = std::min(t.chunk, t.n - start);
     for (std::int64_t i = 0; i < rows; ++i) {
@@ -34,6 +37,8 @@ void distances_scalar(const DistancesTask<T>& t) {
       for (std::int64_t c = 0; c < t.k; ++c) {
         const T* centroid = t.c + c * t.d;
         T sum = 0;
+        // One marker per (row, centroid): the loop re-marks the open line, which reads no clock.
+        KPROF_LINE;
         for (std::int64_t j = 0; j < t.d; ++j) {
           const T diff = x[j] - centroid[j];
           sum += diff * diff;
@@ -41,6 +46,7 @@ void distances_scalar(const DistancesTask<T>& t) {
         out[c] = sum;
       }
     }
+    KPROF_LINE;
     block_row_min(t.block, rows, t.k, t.ldb, t.min_dist + start, t.labels + start);
   }
 }

@@ -7,22 +7,28 @@
 // coordinate j of `lanes` centroids and x_j is broadcast against it. No horizontal sums are needed
 // and the result vector is stored straight into the block. For each group of 4 vectors of centroids
 // (their d x 4·lanes slice of Cᵀ stays in L1) the kernel sweeps the chunk's rows.
+//
+// KPROF_LINE markers (`kprof lines distances/simd-avx512`, docs/LINES.md) compile to nothing in kprof.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 
 #include "distances_kernels.h"
+#include "kprof/lines.h"
 
 namespace kprof::targets::simd {
 
 template <class Ops>
 void pack_centroids(const DistancesTask<typename Ops::Scalar>& t) {
+  KPROF_FUNCTION;
   using T = typename Ops::Scalar;
   for (std::int64_t j = 0; j < t.d; ++j) {
     T* out = t.c_packed + j * t.ldb;
+    KPROF_LINE;
     for (std::int64_t c = 0; c < t.k; ++c) out[c] = t.c[c * t.d + j];
     // Padding centroids at infinity: (x - inf)² = inf never wins the row minimum, and whole-vector
     // loads and stores need no masks.
+    KPROF_LINE;
     for (std::int64_t c = t.k; c < t.ldb; ++c) out[c] = std::numeric_limits<T>::infinity();
   }
 }
@@ -66,15 +72,24 @@ void row_to_one_vector(const typename Ops::Scalar* x, const DistancesTask<typena
 
 template <class Ops>
 void assign_rows(const DistancesTask<typename Ops::Scalar>& t) {
+  KPROF_FUNCTION;
   constexpr std::int64_t L = Ops::lanes;
   for (std::int64_t start = 0; start < t.n; start += t.chunk) {
     const std::int64_t rows = std::min(t.chunk, t.n - start);
     const auto* x = t.x + start * t.d;
     std::int64_t c0 = 0;
+    // One marker per row and group: consecutive rows re-mark the open line, which reads no clock.
     for (; c0 + 4 * L <= t.ldb; c0 += 4 * L)
-      for (std::int64_t i = 0; i < rows; ++i) row_to_four_vectors<Ops>(x + i * t.d, t, c0, t.block + i * t.ldb);
+      for (std::int64_t i = 0; i < rows; ++i) {
+        KPROF_LINE;
+        row_to_four_vectors<Ops>(x + i * t.d, t, c0, t.block + i * t.ldb);
+      }
     for (; c0 < t.ldb; c0 += L)  // ldb is a multiple of 16, hence of L
-      for (std::int64_t i = 0; i < rows; ++i) row_to_one_vector<Ops>(x + i * t.d, t, c0, t.block + i * t.ldb);
+      for (std::int64_t i = 0; i < rows; ++i) {
+        KPROF_LINE;
+        row_to_one_vector<Ops>(x + i * t.d, t, c0, t.block + i * t.ldb);
+      }
+    KPROF_LINE;
     block_row_min(t.block, rows, t.k, t.ldb, t.min_dist + start, t.labels + start);
   }
 }
