@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,7 +46,7 @@ std::string file_safe(std::string text) {
   return text;
 }
 
-int run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+int run_process(const std::vector<std::string>& argv, const ProcessOptions& options, double* cpu_seconds) {
   if (argv.empty()) throw UsageError("no program to run");
   std::filesystem::path program = find_program(argv[0]);
   if (program.empty()) throw UsageError("program '" + argv[0] + "' not found or not executable");
@@ -77,8 +78,12 @@ int run_process(const std::vector<std::string>& argv, const ProcessOptions& opti
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw UsageError("cannot start '" + program.string() + "': " + std::strerror(rc));
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
+  rusage usage{};
+  while (wait4(pid, &status, 0, &usage) < 0)
     if (errno != EINTR) throw UsageError("waiting for '" + program.string() + "' failed: " + std::strerror(errno));
+  if (cpu_seconds != nullptr)
+    *cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                   1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 255;

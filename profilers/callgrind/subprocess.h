@@ -15,8 +15,10 @@ struct ProcessOptions {
 };
 
 // Runs argv[0] (searched in PATH when it has no '/') and waits; returns its exit status, or
-// 128 + signal. Throws UsageError when the program cannot be started.
-int run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+// 128 + signal. Throws UsageError when the program cannot be started. With `cpu_seconds`, also
+// the CPU time (user + system, all threads) the program used.
+int run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {},
+                double* cpu_seconds = nullptr);
 
 // The program's path: `name` itself when it contains '/', else the first match in PATH. Empty
 // when it is not an executable file.

@@ -27,13 +27,17 @@ struct CpuArgs {
   bool quiet = false;
 };
 
-std::string sample_tables(CallgrindProfile& profile, std::uint64_t period_us, std::size_t top, bool markdown) {
-  Hotspots h = compute_hotspots(profile);
+std::string sample_tables(CpuRun& run, int frequency, std::size_t top, bool markdown) {
+  Hotspots h = compute_hotspots(run.profile);
   auto table = [&](const Table& t) { return markdown ? t.markdown() : t.text(); };
   std::ostringstream out;
   std::int64_t total = h.totals.empty() ? 0 : h.totals[0];
-  out << format_count(total) << " samples, " << period_us << " us apart (" << format_fixed(total * period_us / 1e6, 2)
-      << " s of CPU time)\n";
+  // The CPU time is measured, not samples x period: above the kernel's tick rate the period is
+  // not what separates the samples (sampling_rate_note).
+  out << format_count(total) << " samples in " << format_fixed(run.cpu_seconds, 2) << " s of CPU time ("
+      << format_fixed(samples_per_cpu_second(run), 0) << " per CPU second; asked for " << frequency << " Hz, "
+      << run.raw.period_us << " us)\n"
+      << sampling_rate_note(run, frequency);
   out << (markdown ? "\n#### " : "\n") << "Functions by self samples\n" << table(hot_functions_table(h, top, false));
   out << (markdown ? "\n#### " : "\n") << "Functions by inclusive samples (calls: samples through the call)\n"
       << table(hot_functions_table(h, top, true));
@@ -92,13 +96,13 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
           << format_fixed(run.region_seconds, 2) << " s, kernel region only\n";
     }
     out << "files: " << run.profile_file.string() << ", " << run.callgrind_file.string() << " (kcachegrind)\n"
-        << sample_tables(run.profile, run.raw.period_us, a->top, false);
+        << sample_tables(run, a->frequency, a->top, false);
     std::cout << out.str();
     if (!a->out_dir.empty()) {
       Run doc = new_run(ctx, a->threads);
       doc.sections["cpu"] = {{"results", nlohmann::json::array({result})}};
-      for (const auto& path : write_reports(
-               doc, dir, "cpu", out.str(), "\n### cpu\n" + sample_tables(run.profile, run.raw.period_us, a->top, true)))
+      for (const auto& path :
+           write_reports(doc, dir, "cpu", out.str(), "\n### cpu\n" + sample_tables(run, a->frequency, a->top, true)))
         if (!a->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";
     }
   });

@@ -1,8 +1,11 @@
 #include "cpu_profiler.h"
 
 #include <dlfcn.h>
+#include <time.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -20,6 +23,12 @@ namespace {
 const char* kInstallHint =
     "gperftools' CPU profiler (libprofiler.so) is not installed: `sudo apt-get install libgoogle-perftools-dev` "
     "(Debian, Ubuntu) or `sudo dnf install gperftools-devel` (Fedora)";
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 void* load_libprofiler() {
   for (const char* name : {"libprofiler.so.0", "libprofiler.so"})
@@ -72,9 +81,32 @@ CpuProfilerHooks::CpuProfilerHooks(std::filesystem::path profile) : profile_(std
 
 void CpuProfilerHooks::on_enter() {
   if (start_(profile_.c_str()) == 0) throw UsageError("gperftools could not start profiling into " + profile_.string());
+  cpu_start_ = process_cpu_seconds();
 }
 
-void CpuProfilerHooks::on_exit() { stop_(); }
+void CpuProfilerHooks::on_exit() {
+  cpu_seconds_ = process_cpu_seconds() - cpu_start_;
+  stop_();
+}
+
+double samples_per_cpu_second(const CpuRun& run) {
+  return run.cpu_seconds > 0 ? static_cast<double>(run.raw.total_samples()) / run.cpu_seconds : 0.0;
+}
+
+std::string sampling_rate_note(const CpuRun& run, int frequency) {
+  // Below ~50 expected samples the count is too noisy to tell a capped timer from chance.
+  if (run.cpu_seconds * frequency < 50) return "";
+  const double rate = samples_per_cpu_second(run);
+  if (rate >= 0.75 * frequency) return "";
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "note: %llu samples in %.2f s of CPU time: %.0f per CPU second, not the %d Hz asked for. The kernel "
+                "fires CPU-time timers at most once per scheduler tick (CONFIG_HZ), so here --frequency above ~%.0f "
+                "gives no more samples, and each sample stands for ~%.0f us of CPU, not %.0f.\n",
+                static_cast<unsigned long long>(run.raw.total_samples()), run.cpu_seconds, rate, frequency, rate,
+                1e6 / std::max(rate, 1e-9), 1e6 / frequency);
+  return text;
+}
 
 void set_cpu_profile_frequency(int hz) {
   if (hz < 1 || hz > 4000) throw UsageError("CPU profile frequency must be 1..4000 Hz, got " + std::to_string(hz));
@@ -159,6 +191,7 @@ CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) 
   std::filesystem::rename(tmp, prof);
   CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), self_exe().string() + " cpu");
   run.region_seconds = seconds;
+  run.cpu_seconds = hooks.cpu_seconds();
   return run;
 }
 
@@ -175,7 +208,8 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
             {"CPUPROFILE", tmp.string()},
             {"CPUPROFILE_FREQUENCY", std::to_string(frequency)}};
   auto start = std::chrono::steady_clock::now();
-  int rc = run_process(argv, po);
+  double cpu_seconds = 0;
+  int rc = run_process(argv, po, &cpu_seconds);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (rc != 0) throw UsageError("'" + argv[0] + "' exited with status " + std::to_string(rc));
   if (!std::filesystem::exists(tmp))
@@ -185,6 +219,7 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
   CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), command);
   run.region_seconds = seconds;
+  run.cpu_seconds = cpu_seconds;
   return run;
 }
 
@@ -208,6 +243,8 @@ nlohmann::json cpu_result_json(const CpuKernelTarget& t, const CpuRun& run, std:
                       {"period_us", run.raw.period_us},
                       {"samples", run.raw.total_samples()},
                       {"region_seconds", run.region_seconds},
+                      {"cpu_seconds", run.cpu_seconds},
+                      {"samples_per_cpu_second", samples_per_cpu_second(run)},
                       {"profile_file", run.profile_file.string()},
                       {"file", run.callgrind_file.string()}};
   j.update(top_json(run.profile, top));
@@ -222,6 +259,8 @@ nlohmann::json cpu_program_json(const std::vector<std::string>& argv, const CpuR
                       {"period_us", run.raw.period_us},
                       {"samples", run.raw.total_samples()},
                       {"seconds", run.region_seconds},
+                      {"cpu_seconds", run.cpu_seconds},
+                      {"samples_per_cpu_second", samples_per_cpu_second(run)},
                       {"profile_file", run.profile_file.string()},
                       {"file", run.callgrind_file.string()}};
   j.update(top_json(run.profile, top));

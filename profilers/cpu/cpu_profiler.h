@@ -19,18 +19,22 @@
 
 namespace kprof {
 
-// ProfilerStart(path) on enter, ProfilerStop() on exit. Throws UsageError (how to install
-// gperftools) when libprofiler cannot be loaded.
+// ProfilerStart(path) on enter, ProfilerStop() on exit, and the process's CPU time in between
+// (what the samples should add up to). Throws UsageError (how to install gperftools) when
+// libprofiler cannot be loaded.
 class CpuProfilerHooks : public RegionHooks {
  public:
   explicit CpuProfilerHooks(std::filesystem::path profile);
   void on_enter() override;
   void on_exit() override;
+  double cpu_seconds() const { return cpu_seconds_; }
 
  private:
   std::filesystem::path profile_;
   int (*start_)(const char*) = nullptr;
   void (*stop_)() = nullptr;
+  double cpu_start_ = 0;
+  double cpu_seconds_ = 0;
 };
 
 // Sets CPUPROFILE_FREQUENCY (samples per second) for profilers started later in this process.
@@ -45,8 +49,18 @@ struct CpuRun {
   std::filesystem::path callgrind_file;  // kprof's conversion
   GperfProfile raw;
   CallgrindProfile profile;
-  double region_seconds = 0;
+  double region_seconds = 0;  // wall time of the region (kernel mode) or of the program
+  double cpu_seconds = 0;     // CPU time (all threads) of the region, or of the program
 };
+
+// Samples per CPU second actually taken. gperftools asks for SIGPROF every 1/frequency s of CPU
+// time, but the kernel checks CPU-time timers only at its scheduler tick (CONFIG_HZ: 250 on
+// many distribution kernels, at most 1000), so above the tick rate there are fewer samples than
+// asked for (and each stands for more CPU time than the period says).
+double samples_per_cpu_second(const CpuRun& run);
+// A warning for the report when the rate fell well short of `frequency` (empty otherwise, or when
+// the region was too short to tell).
+std::string sampling_rate_note(const CpuRun& run, int frequency);
 
 struct CpuKernelTarget {
   VariantRef ref;

@@ -22,6 +22,10 @@ TEST(CpuCli, KernelSamplesLandInTheKernelFunction) {
   std::int64_t samples = res.at("samples");
   // ~1 s of CPU at 1000 Hz; far fewer when the machine is busy (SIGPROF counts CPU time).
   ASSERT_GT(samples, 20) << r.out;
+  // The region's CPU time is measured, and the rate is samples per CPU second.
+  double cpu = res.at("cpu_seconds");
+  EXPECT_GT(cpu, 0.0);
+  EXPECT_NEAR(res.at("samples_per_cpu_second").get<double>(), samples / cpu, 1e-6 * samples / cpu);
   const auto& top = res.at("top_functions").at(0);
   EXPECT_NE(top.at("function").get<std::string>().find("dot_scalar"), std::string::npos) << r.out;
   EXPECT_GT(top.at("self_samples").get<std::int64_t>() * 2, samples) << r.out;
@@ -34,12 +38,31 @@ TEST(CpuCli, KernelSamplesLandInTheKernelFunction) {
   EXPECT_EQ(p.totals()[0], samples);
 }
 
+// No kernel ticks faster than 1000 Hz (CONFIG_HZ), and CPU-time timers fire at ticks: 4000 Hz
+// asked for gets at most ~1000 samples per CPU second, which the report says instead of
+// pretending each sample is 250 us of CPU.
+TEST(CpuCli, ReportsWhenTheKernelCapsTheSamplingRate) {
+  auto dir = test::fresh_dir("cpu_cli_rate");
+  auto r = test::run_command(test::kprof_exe() + " cpu dot/scalar -s 200000 --iterations 3000 --frequency 4000 -q -o " +
+                             dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir + "/cpu.json");
+  auto res = nlohmann::json::parse(in).at("sections").at("cpu").at("results").at(0);
+  EXPECT_EQ(res.at("period_us"), 250);
+  ASSERT_GT(res.at("cpu_seconds").get<double>(), 0.0125) << r.out;  // >= 50 samples expected: the note can judge
+  EXPECT_LT(res.at("samples_per_cpu_second").get<double>(), 1100.0) << r.out;
+  EXPECT_NE(r.out.find("not the 4000 Hz asked for"), std::string::npos) << r.out;
+}
+
 TEST(CpuCli, WholeProgramThroughLdPreload) {
   auto dir = test::fresh_dir("cpu_cli_program");
   auto r = test::run_command(test::kprof_exe() + " cpu -q -o " + dir + " -- " + KPROF_CG_WORKLOAD + " 20000000");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("  main\n"), std::string::npos) << r.out;     // the program's own function, symbolised
   EXPECT_NE(r.out.find("cg_workload"), std::string::npos) << r.out;  // a source line of the program
+  std::ifstream in(dir + "/cpu.json");
+  auto res = nlohmann::json::parse(in).at("sections").at("cpu").at("results").at(0);
+  EXPECT_GT(res.at("cpu_seconds").get<double>(), 0.0);  // the child's CPU time, from wait4
 }
 
 TEST(CpuCli, BadInputExitsWithTwo) {
