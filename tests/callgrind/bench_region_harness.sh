@@ -9,12 +9,14 @@
 # depends on the other login sessions: autogroup scheduling shares the cores between sessions
 # whatever their nice values).
 #
-#   bench_region_harness.sh <kprof_bench_region_harness> <typical|libm> [runs=2] [workdir=/tmp/kprof-region-bench]
+#   bench_region_harness.sh <kprof_bench_region_harness> <typical|libm> [runs=2] [workdir=/tmp/kprof-region-bench] [setup_rounds]
+# (setup_rounds: the harness's default, ~1 s natively, unless given)
 set -euo pipefail
 harness=$1
 setup=$2
 runs=${3:-2}
 work=${4:-/tmp/kprof-region-bench}
+rounds=(${5:-})
 mkdir -p "$work"
 
 run() {  # run <name> <command...>: wall and CPU time of the command, Ir of its callgrind file, its output
@@ -32,11 +34,11 @@ run() {  # run <name> <command...>: wall and CPU time of the command, Ir of its 
 
 echo "# $(date -u +%FT%TZ) $(uptime)"
 for ((i = 1; i <= runs; ++i)); do
-  run native "$harness" whole "$setup"
-  run none valgrind --tool=none "$harness" whole "$setup"
+  run native "$harness" whole "$setup" "${rounds[@]}"
+  run none valgrind --tool=none "$harness" whole "$setup" "${rounds[@]}"
   run region valgrind --tool=callgrind --instr-atstart=no --collect-atstart=no --dump-instr=yes \
-    --callgrind-out-file="$work/region.$setup.cg" "$harness" region "$setup"
+    --callgrind-out-file="$work/region.$setup.cg" "$harness" region "$setup" "${rounds[@]}"
   run whole valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$work/whole.$setup.cg" \
-    "$harness" whole "$setup"
+    "$harness" whole "$setup" "${rounds[@]}"
   echo "# $(uptime)"
 done
