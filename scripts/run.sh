@@ -28,7 +28,7 @@ step "compare every family's variants"
 
 # Small sizes for the valgrind-driven steps: callgrind runs the region ~50-100x slower than native.
 step "line timers"
-for target in nmf/scalar gemm/scalar; do
+for target in nmf/scalar gemm/scalar distances/scalar; do
   "$kprof" lines "$target" --out "$work/lines/${target/\//-}" -f none
 done
 
