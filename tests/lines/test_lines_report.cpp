@@ -107,8 +107,11 @@ TEST(LinesReport, JsonSection) {
     if (f["function"] != "loop") continue;
     found = true;
     EXPECT_EQ(f["calls"], 1);
-    for (const auto& l : f["lines"])
-      if (l["marker_line"] == line_of("loop_3n")) EXPECT_EQ(l["hits"], 30);
+    for (const auto& l : f["lines"]) {
+      if (l["marker_line"] == line_of("loop_3n")) {
+        EXPECT_EQ(l["hits"], 30);
+      }
+    }
   }
   EXPECT_TRUE(found);
   EXPECT_FALSE(j["ranked"].empty());
