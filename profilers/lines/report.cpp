@@ -152,18 +152,21 @@ Report build_report(const Snapshot& snapshot) {
 
     // A marker alone on its line (clang-format puts `KPROF_LINE;` on a line of its own) times the
     // statement below it: its row is that statement's line, and the marker's own line is hidden.
+    // The statement line a marker alone on line l times, or 0 if it times its own line.
+    auto statement_below = [&](std::uint32_t l) -> std::uint32_t {
+      if (!fr.source_available || l == marker_line || !marker_alone(src[l - 1])) return 0;
+      std::uint32_t next = l + 1;
+      while (next <= src.size() && trim(src[next - 1]).empty()) ++next;
+      return next <= src.size() && !holds_marker(src[next - 1], false) ? next : 0;
+    };
     std::map<std::uint32_t, Cell> shown;
     std::map<std::uint32_t, std::uint32_t> marker_of;
     std::set<std::uint32_t> hidden;
     for (const auto& [l, cell] : own) {
       std::uint32_t at = l;
-      if (fr.source_available && l != marker_line && marker_alone(src[l - 1])) {
-        std::uint32_t next = l + 1;
-        while (next <= src.size() && trim(src[next - 1]).empty()) ++next;
-        if (next <= src.size() && !holds_marker(src[next - 1], false)) {
-          at = next;
-          hidden.insert(l);
-        }
+      if (std::uint32_t below = statement_below(l)) {
+        at = below;
+        hidden.insert(l);
       }
       add(shown[at], *cell);
       marker_of.emplace(at, l);
@@ -184,8 +187,10 @@ Report build_report(const Snapshot& snapshot) {
     if (fr.source_available) {
       std::uint32_t first = signature_start(src, marker_line);
       std::uint32_t last = body_end(src, marker_line, last_marked);
+      // A marker never reached has no site record; its line is hidden all the same (its statement
+      // shows, without numbers), so that the table looks the same whichever lines ran.
       for (std::uint32_t l = first; l <= last; ++l)
-        if (!hidden.count(l)) fr.rows.push_back(row_for(l));
+        if (!hidden.count(l) && (own.count(l) || statement_below(l) == 0)) fr.rows.push_back(row_for(l));
     } else {
       for (const auto& [l, cell] : shown) fr.rows.push_back(row_for(l));
       report.notes.push_back(fr.function + ": " + fr.source_note);

@@ -47,6 +47,22 @@ TEST(LinesReport, GoldenTable) {
   EXPECT_EQ(kprof::test::match_golden(expected, text), "") << text;
 }
 
+TEST(LinesReport, MarkerNeverReachedIsHiddenLikeTheOthers) {
+  Report r = build_report(profile([] { early_return(-1); }));  // returns before @early_late
+  const FunctionReport* f = find(r, "early_return");
+  ASSERT_NE(f, nullptr);
+  bool statement_shown = false;
+  for (const LineRow& row : f->rows) {
+    EXPECT_NE(row.line, line_of("early_late")) << row.text;  // the marker's own line
+    if (row.line == line_of("early_late") + 1) {
+      statement_shown = true;
+      EXPECT_FALSE(row.marked);
+      EXPECT_NE(row.text.find("return x + 1;"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(statement_shown);
+}
+
 TEST(LinesReport, LinesAreRankedByTime) {
   Report r = build_report(profile([] { busy_line(2'000'000); }));
   ASSERT_FALSE(r.ranked.empty());
