@@ -36,10 +36,12 @@ struct RegressArgs {
   std::string dtype;
   int rounds = 5;
   double min_time_ms = 10;
-  int alternations = 5;
+  // 7 ABBA pairs: one pair spoiled by a load spike still leaves the rank test below 0.05 (with 5,
+  // 1 of 10 injected +20% slowdowns went unflagged that way; docs/REGRESS.md).
+  int alternations = 7;
   int aa = 0;
   std::string noise_file, noise_out;
-  double time_threshold = 5.0, instr_threshold = 0.5, mem_threshold = 0.5, alpha = 0.05;
+  double time_threshold = CompareOptions{}.time_threshold_pct, instr_threshold = 0.5, mem_threshold = 0.5, alpha = 0.05;
   std::string on_mismatch = "warn";
   std::string markdown, junit, json_out;
   bool annotations = false, no_annotations = false;

@@ -61,7 +61,9 @@ struct Comparison {
 inline constexpr const char* kPairedMediansSection = "regress_paired_medians";
 
 struct CompareOptions {
-  double time_threshold_pct = 5.0;    // floor for wall time; raised per benchmark by the noise profile
+  // Floor for wall time, raised per benchmark by a noise profile. 10%: the A/A noise measured on the
+  // shared 2-core VM (docs/REGRESS.md, "Measured on this machine"); 5% alarmed on unchanged code there.
+  double time_threshold_pct = 10.0;
   bool time_threshold_given = false;  // set on the command line (still never below measured noise)
   double instr_threshold_pct = 0.5;
   double memory_threshold_pct = 0.5;  // peak and allocated bytes per call
