@@ -37,7 +37,8 @@ TEST(Cli, RunMarkdownMatchesGolden) {
 
 TEST(Cli, RunWritesJsonMarkdownAndTextReports) {
   std::string dir = fresh_dir("cli_reports") + "/nested/out";
-  auto r = run_command(kprof("run dot/scalar,blas -s 500 -s 7 --rounds 3 --min-time-ms 1 -q --format none -o '" + dir + "'"));
+  auto r = run_command(
+      kprof("run dot/scalar,blas -s 500 -s 7 --rounds 3 --min-time-ms 1 -q --format none -o '" + dir + "'"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   for (const char* name : {"run.json", "run.md", "run.txt"}) EXPECT_TRUE(fs::exists(fs::path(dir) / name)) << name;
@@ -86,9 +87,9 @@ INSTANTIATE_TEST_SUITE_P(
                     BadInput{"run dot -s 12abc", "'12abc' is not a whole number"},
                     BadInput{"run dot -s m=3", "no parameter 'm'"},
                     BadInput{"run dot -t f16", "unknown dtype 'f16' (expected f32 or f64)"},
-                    BadInput{"run dot --threads 0", "threads"},
-                    BadInput{"frobnicate", "frobnicate"},
-                    BadInput{"run dot -o /proc/kprof-cannot-be-here", "cannot create output folder '/proc/kprof-cannot-be-here'"}));
+                    BadInput{"run dot --threads 0", "threads"}, BadInput{"frobnicate", "frobnicate"},
+                    BadInput{"run dot -o /proc/kprof-cannot-be-here",
+                             "cannot create output folder '/proc/kprof-cannot-be-here'"}));
 
 TEST(Cli, UnwritableOutputFolderTouchesNothing) {
   std::string dir = fresh_dir("cli_unwritable");
@@ -100,6 +101,27 @@ TEST(Cli, UnwritableOutputFolderTouchesNothing) {
   std::ifstream in(dir + "/file");
   std::string content((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(content, "keep me");
+}
+
+// The runner with --threads: the threaded variants (std::threads) and OpenBLAS on 3 threads, each
+// checked against its reference first. Also run alone as test_cli_threads (label `threads`), so the
+// TSan build checks the kprof binary's threaded paths end to end.
+TEST(CliThreads, ThreadedVariantsAndBlasMatchTheReferenceOnThreeThreads) {
+  for (const char* args :
+       {"gemm/simd-avx512-threads,blas -s 65x33x17", "distances/threads-avx512 -s n=700,d=9,k=5,chunk=64"}) {
+    std::string dir = fresh_dir("cli_threads");
+    auto r = run_command(kprof(std::string("run ") + args +
+                               " --threads 3 --rounds 1 --min-time-ms 1 -q --format none -o '" + dir + "'"));
+    ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.err;
+    auto j = nlohmann::json::parse(std::ifstream(fs::path(dir) / "run.json"));
+    EXPECT_EQ(j["environment"]["threads"], 3);
+    ASSERT_FALSE(j["results"].empty()) << args;
+    for (const auto& result : j["results"]) {
+      const std::string status = result["status"];
+      EXPECT_TRUE(status == "ok" || status == "skipped")
+          << result["variant"] << ": " << status << " " << result["reason"];
+    }
+  }
 }
 
 TEST(Cli, HelpAndVersionExitZero) {
