@@ -58,6 +58,8 @@ std::string peak_line(const MachinePeak& p) {
          (p.from_cache ? " (cached " + p.measured_at + ")" : " (measured now)");
 }
 
+bool peak_measured(const MachinePeak& p) { return !p.isa.empty() && p.f64_gflops > 0; }
+
 std::string blas_line(const Environment& e) {
   return e.blas_library + " " + e.blas_version + ", core " + e.blas_core + ", " + std::to_string(e.blas_threads) +
          " thread(s)" + (e.openblas_coretype_env.empty() ? "" : ", OPENBLAS_CORETYPE=" + e.openblas_coretype_env);
@@ -155,10 +157,12 @@ std::string render_text(const Run& run) {
   std::string out;
   out += "kprof " + run.kprof_version + " · " + e.cpu_model + " · " + std::to_string(e.logical_cpus) +
          " CPUs · widest ISA " + e.widest_isa + " · " + e.build_type + "\n";
-  out += peak_line(run.peak) + "\n";
+  // Profilers' reports (lines, mem, callgrind, cpu) carry no timing results and no peak: no empty
+  // table, and no peak line of zeros that would read as a measurement.
+  if (peak_measured(run.peak)) out += peak_line(run.peak) + "\n";
   out += "BLAS: " + blas_line(e) + " · threads " + std::to_string(e.threads) + "\n";
   for (const auto& w : e.warnings) out += "WARNING: " + w + "\n";
-  out += "\n" + results_table(run).text();
+  if (!run.results.empty()) out += "\n" + results_table(run).text();
   if (any_in_cache(run)) out += std::string(kInCacheNote) + "\n";
   auto bad = not_ok(run);
   if (!bad.empty()) {
@@ -172,11 +176,11 @@ std::string render_text(const Run& run) {
 
 std::string render_markdown(const Run& run) {
   const Environment& e = run.environment;
-  std::string out = "## kprof run\n\n";
+  std::string out = run.results.empty() ? "## Environment\n\n" : "## kprof run\n\n";
   out += "| | |\n| :--- | :--- |\n";
   out += "| CPU | " + e.cpu_model + " (" + std::to_string(e.logical_cpus) + " logical CPUs, widest ISA " +
          e.widest_isa + ") |\n";
-  out += "| Peak | " + peak_line(run.peak) + " |\n";
+  if (peak_measured(run.peak)) out += "| Peak | " + peak_line(run.peak) + " |\n";
   out += "| BLAS | " + blas_line(e) + " |\n";
   out += "| Build | " + e.compiler + ", " + e.build_type + " `" + e.cxx_flags + "` |\n";
   out += "| Threads | " + std::to_string(e.threads) + " |\n";
@@ -184,6 +188,7 @@ std::string render_markdown(const Run& run) {
   out += "\n";
   for (const auto& w : e.warnings) out += "> **Warning:** " + w + "\n>\n";
   if (!e.warnings.empty()) out += "\n";
+  if (run.results.empty()) return out;
   out += results_table(run).markdown();
   auto bad = not_ok(run);
   if (!bad.empty()) {

@@ -1,0 +1,52 @@
+// The run renderers: a profiler's report (lines, mem, callgrind, cpu) carries the environment but no
+// timing results and no measured peak; it must not print a peak line of zeros or an empty table.
+#include <gtest/gtest.h>
+
+#include "kprof/reports/tables.h"
+
+namespace kprof {
+namespace {
+
+kprof::Run profiler_run() {
+  kprof::Run run;
+  run.kprof_version = "0.0.0";
+  run.environment.cpu_model = "Test CPU";
+  run.environment.logical_cpus = 2;
+  run.environment.widest_isa = "avx2";
+  run.environment.build_type = "RelWithDebInfo";
+  run.environment.blas_library = "OpenBLAS";
+  run.environment.threads = 1;
+  return run;
+}
+
+TEST(Tables, ProfilerReportHasNoUnmeasuredPeakAndNoEmptyTable) {
+  kprof::Run run = profiler_run();
+  for (const std::string& out : {render_text(run), render_markdown(run)}) {
+    EXPECT_NE(out.find("Test CPU"), std::string::npos) << out;
+    EXPECT_EQ(out.find("GFLOP/s"), std::string::npos) << out;  // neither a peak of zeros nor a table header
+    EXPECT_EQ(out.find("% peak"), std::string::npos) << out;
+  }
+  EXPECT_EQ(render_markdown(run).rfind("## Environment", 0), 0u);
+}
+
+TEST(Tables, RunWithResultsShowsPeakAndTable) {
+  kprof::Run run = profiler_run();
+  run.peak.isa = "avx2";
+  run.peak.f64_gflops = 30;
+  run.peak.f32_gflops = 60;
+  run.peak.triad_gbps = 10;
+  Result r;
+  r.family = "dot";
+  r.variant = "scalar";
+  r.status = Status::skipped;
+  r.reason = "test";
+  run.results.push_back(r);
+  for (const std::string& out : {render_text(run), render_markdown(run)}) {
+    EXPECT_NE(out.find("30.0 GFLOP/s f64"), std::string::npos) << out;
+    EXPECT_NE(out.find("% peak"), std::string::npos) << out;
+  }
+  EXPECT_EQ(render_markdown(run).rfind("## kprof run", 0), 0u);
+}
+
+}  // namespace
+}  // namespace kprof
