@@ -15,6 +15,8 @@ out="$(realpath -m "${1:-$root/kprof-report}")"
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" "$root/build"
 kprof="$root/build/targets/kprof"
+# The reports record the commit they were made from, whatever folder they are written in.
+if commit="$(git -C "$root" rev-parse HEAD 2>/dev/null)"; then export KPROF_GIT_COMMIT="$commit"; fi
 
 parent="$(dirname "$out")"
 mkdir -p "$parent"
@@ -23,44 +25,48 @@ trap 'rm -rf "$work"' EXIT
 
 step() { printf '\n=== %s\n' "$*" >&2; }
 
+# Inside the folder, so that the reports name their files relative to it (they move with it).
+cd "$work"
+
 step "compare every family's variants"
-"$kprof" run --out "$work"
+"$kprof" run --out .
 
 # Small sizes for the valgrind-driven steps: callgrind runs the region ~50-100x slower than native.
 step "line timers"
 for target in nmf/scalar gemm/scalar distances/scalar; do
-  "$kprof" lines "$target" --out "$work/lines/${target/\//-}" -f none
+  "$kprof" lines "$target" --out "lines/${target/\//-}" -f none
 done
 
 step "callgrind, region only, variants side by side"
-"$kprof" callgrind gemm --compare -s 256 -q --out "$work/callgrind/gemm" >/dev/null
-"$kprof" callgrind distances --compare -s n=4096,d=64,k=64 -q --out "$work/callgrind/distances" >/dev/null
-"$kprof" callgrind nmf --compare -s 32x400x8 -q --out "$work/callgrind/nmf" >/dev/null
+"$kprof" callgrind gemm --compare -s 256 -q --out "callgrind/gemm" >/dev/null
+"$kprof" callgrind distances --compare -s n=4096,d=64,k=64 -q --out "callgrind/distances" >/dev/null
+"$kprof" callgrind nmf --compare -s 32x400x8 -q --out "callgrind/nmf" >/dev/null
 
 step "gperftools CPU samples"
 for target in gemm/simd-avx512 distances/blas nmf/scalar; do
-  "$kprof" cpu "$target" -q --out "$work/cpu/${target/\//-}" >/dev/null
+  "$kprof" cpu "$target" -q --out "cpu/${target/\//-}" >/dev/null
 done
 
 step "memory"
 for family in sgd distances nmf; do
-  "$kprof" mem "$family" -q --out "$work/memory/$family" -f none
+  "$kprof" mem "$family" -q --out "memory/$family" -f none
 done
 
 # One page with every Markdown report, in the order above.
 {
   echo "# kprof report"
   echo
-  echo "Made by \`scripts/run.sh\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)."
-  for md in "$work/run.md" $(cd "$work" && find lines callgrind cpu memory -name '*.md' | sort | sed "s|^|$work/|"); do
+  echo "Made by \`scripts/run.sh\` on $(date -u +%Y-%m-%dT%H:%MZ), commit ${KPROF_GIT_COMMIT:-unknown}."
+  for md in run.md $(find lines callgrind cpu memory -name '*.md' | sort); do
     echo
     echo "---"
     echo
-    echo "<!-- ${md#$work/} -->"
+    echo "<!-- $md -->"
     cat "$md"
   done
-} >"$work/report.md"
+} >report.md
 
+cd "$root"
 chmod 755 "$work"
 rm -rf "$out.old"
 [ -e "$out" ] && mv "$out" "$out.old"
