@@ -1,35 +1,15 @@
 // The direct formulation with AVX2 + FMA (ymm registers: 4 doubles or 8 floats per vector).
 #include <immintrin.h>
 
+#include "common/simd_avx2.h"
 #include "distances_kernels.h"
 #include "distances_simd.h"
 
 namespace kprof::targets {
 namespace {
 
-struct F64 {
-  using Vec = __m256d;
-  using Scalar = double;
-  static constexpr std::int64_t lanes = 4;
-  static Vec zero() { return _mm256_setzero_pd(); }
-  static Vec set1(Scalar a) { return _mm256_set1_pd(a); }
-  static Vec load(const Scalar* p) { return _mm256_loadu_pd(p); }
-  static void store(Scalar* p, Vec v) { _mm256_storeu_pd(p, v); }
-  static Vec sub(Vec a, Vec b) { return _mm256_sub_pd(a, b); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_pd(a, b, c); }
-};
-
-struct F32 {
-  using Vec = __m256;
-  using Scalar = float;
-  static constexpr std::int64_t lanes = 8;
-  static Vec zero() { return _mm256_setzero_ps(); }
-  static Vec set1(Scalar a) { return _mm256_set1_ps(a); }
-  static Vec load(const Scalar* p) { return _mm256_loadu_ps(p); }
-  static void store(Scalar* p, Vec v) { _mm256_storeu_ps(p, v); }
-  static Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
-};
+using avx2::F32;
+using avx2::F64;
 
 }  // namespace
 
