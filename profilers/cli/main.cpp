@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   cli::add_history_command(app, ctx);
 
   try {
-    set_threads(1);  // one thread unless --threads says otherwise: per-core figures are comparable
+    set_threads(1);                      // one thread unless --threads says otherwise: per-core figures are comparable
     if (own > 1 && argv[1][0] != '-') {  // CLI11 alone would only say "A subcommand is required"
       std::string names;
       bool known = false;

@@ -153,8 +153,9 @@ Environment collect_environment(int threads) {
   if (has_avx512 && core_narrower_than_avx512(e.blas_core)) {
     std::string cause = e.openblas_coretype_env.empty()
                             ? "OpenBLAS picked its " + e.blas_core + " (AVX2) kernels on this AVX-512 CPU"
-                            : "OPENBLAS_CORETYPE=" + e.openblas_coretype_env + " in the environment makes OpenBLAS run its " +
-                                  e.blas_core + " (AVX2) kernels on this AVX-512 CPU";
+                            : "OPENBLAS_CORETYPE=" + e.openblas_coretype_env +
+                                  " in the environment makes OpenBLAS run its " + e.blas_core +
+                                  " (AVX2) kernels on this AVX-512 CPU";
     e.warnings.push_back(cause +
                          ": BLAS variants run at about half the speed the CPU allows. Fix: export "
                          "OPENBLAS_CORETYPE=SkylakeX before running (measured here: dgemm n=2048 ~30 -> ~60 GFLOP/s)");

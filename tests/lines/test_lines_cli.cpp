@@ -57,7 +57,9 @@ TEST(LinesCli, RunDocumentHasTheLinesSection) {
     want_ns += std::llround(l["ns"].get<double>());
     want_hits += l["hits"].get<std::int64_t>();
   }
-  auto a = run_command("callgrind_annotate " + dir + "/callgrind.out.lines | grep 'PROGRAM TOTALS' | tr -d , | sed 's/([^)]*)//g'");  // drop "(100.0%)" columns
+  auto a = run_command(
+      "callgrind_annotate " + dir +
+      "/callgrind.out.lines | grep 'PROGRAM TOTALS' | tr -d , | sed 's/([^)]*)//g'");  // drop "(100.0%)" columns
   ASSERT_EQ(a.exit_code, 0) << a.err;
   std::istringstream totals(a.out);
   std::int64_t ns = -1, hits = -1;

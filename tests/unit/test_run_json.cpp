@@ -56,9 +56,10 @@ TEST(RunJson, RoundTripsEveryField) {
 TEST(RunJson, WrittenFileValidatesAgainstTheSchema) {
   auto dir = std::filesystem::path(test::fresh_dir("run_json_schema"));
   write_run(dir / "run.json", real_run());
-  std::string cmd = "/usr/bin/python3 -c \"import json, sys, jsonschema; "
-                    "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))\" '" +
-                    (dir / "run.json").string() + "' '" KPROF_SOURCE_DIR "/docs/run.schema.json'";
+  std::string cmd =
+      "/usr/bin/python3 -c \"import json, sys, jsonschema; "
+      "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))\" '" +
+      (dir / "run.json").string() + "' '" KPROF_SOURCE_DIR "/docs/run.schema.json'";
   auto r = test::run_command(cmd);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   // The schema is strict (additionalProperties: false): a stray field must fail validation.

@@ -66,7 +66,8 @@ TEST_P(VariantsMatchReference, AtEverySizeAndDtype) {
     }
   }
   EXPECT_GT(checked, 0);
-  for (const auto& name : skipped) std::cout << "[ skipped  ] " << family->name << "/" << name << " (ISA not available here)\n";
+  for (const auto& name : skipped)
+    std::cout << "[ skipped  ] " << family->name << "/" << name << " (ISA not available here)\n";
 }
 
 std::vector<std::string> family_names() {
