@@ -142,10 +142,11 @@ TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEve
   EXPECT_NE(slurp(dir / "gate.xml").find("failures=\"1\""), std::string::npos) << slurp(dir / "gate.xml");
 }
 
-// No false alarm in 20 A/A comparisons at the default thresholds (10% wall time, above the noise
-// measured on this shared machine, and a significant rank test: docs/REGRESS.md). The measured
-// rate is 0 in 20 except in disturbed periods (1 in 20 once); the docs state <= 1 in 20.
-TEST(RegressCli, TwentyAAComparisonsRaiseNoAlert) {
+// At most one false alarm in 20 A/A comparisons at the default thresholds (10% wall time, above the
+// noise measured on this shared machine, and a significant rank test: docs/REGRESS.md). Calm periods
+// give 0 in 20; a neighbour's load on the other core has given 1 in 20 (+12.6%, p=0.0003: a real
+// slowdown of the machine, not of the code), so this test cannot demand 0 on a shared runner.
+TEST(RegressCli, TwentyAAComparisonsRaiseAtMostOneAlert) {
   fs::path dir = fresh_dir("regress_cli_aa");
   ProcessResult r = run_command(kProbe + " regress --aa 20 --current-bin " + kProbe + " probe/steady" + kRunArgs +
                                 " --alternations 7 --noise-out '" + (dir / "noise.json").string() + "'");
@@ -153,8 +154,8 @@ TEST(RegressCli, TwentyAAComparisonsRaiseNoAlert) {
   auto at = r.out.find(marker);
   ASSERT_NE(at, std::string::npos) << r.out << r.err;
   const int alarms = std::stoi(r.out.substr(at + marker.size()));
-  EXPECT_EQ(alarms, 0) << r.out;
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_LE(alarms, 1) << r.out;
+  EXPECT_EQ(r.exit_code, alarms == 0 ? 0 : 1) << r.out << r.err;
   EXPECT_NE(r.out.find(" of 20"), std::string::npos) << r.out;
   nlohmann::json noise = nlohmann::json::parse(slurp(dir / "noise.json"));
   EXPECT_EQ(noise["kind"], "kprof-noise");
