@@ -8,6 +8,7 @@
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
 #include "kprof/reports/callgrind_reader.h"
+#include "kprof/reports/run_json.h"
 #include "subprocess.h"
 
 namespace kprof {
@@ -176,28 +177,17 @@ CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const C
 
 nlohmann::json callgrind_result_json(const KernelTarget& t, const CallgrindRun& run, std::size_t top) {
   const FamilyRecord& f = *t.ref.family;
-  Result key_source;
-  key_source.family = f.name;
-  key_source.variant = f.variants[t.ref.variant].spec.name;
-  key_source.dtype = t.dtype;
-  key_source.size = t.size;
-  nlohmann::json size = nlohmann::json::object();
-  for (const auto& [k, v] : t.size.values()) size[k] = v;
+  nlohmann::json j = result_identity_json(f.name, f.variants[t.ref.variant].spec.name, t.dtype, t.size);
   auto totals = run.profile.totals();
   double flops = f.flops ? f.flops(t.size) : 0.0;
-  nlohmann::json j = {{"key", key_source.key()},
-                      {"family", f.name},
-                      {"variant", key_source.variant},
-                      {"dtype", std::string(to_string(t.dtype))},
-                      {"size", size},
-                      {"iterations", t.iterations},
-                      {"threads", t.threads},
-                      {"events", events_json(run.profile, totals, 1.0)},
-                      {"per_call", events_json(run.profile, totals, static_cast<double>(t.iterations))},
-                      {"flops_per_call", flops},
-                      {"file", run.file.string()},
-                      {"region_seconds_under_valgrind", run.region_seconds},
-                      {"top_functions", top_functions_json(run.profile, top)}};
+  j.update({{"iterations", t.iterations},
+            {"threads", t.threads},
+            {"events", events_json(run.profile, totals, 1.0)},
+            {"per_call", events_json(run.profile, totals, static_cast<double>(t.iterations))},
+            {"flops_per_call", flops},
+            {"file", run.file.string()},
+            {"region_seconds_under_valgrind", run.region_seconds},
+            {"top_functions", top_functions_json(run.profile, top)}});
   if (flops > 0 && !totals.empty())
     j["ir_per_flop"] = static_cast<double>(totals[0]) / (flops * static_cast<double>(t.iterations));
   return j;

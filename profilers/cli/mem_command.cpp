@@ -1,7 +1,6 @@
 // `kprof mem`: memory tracing of a registered kernel's region (setup excluded), or of any program.
 //   kprof mem sgd/full-blas [-s size] [-t dtype] [--iterations N] [-o dir]
 //   kprof mem [-o dir] -- ./program args
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "kprof/registry.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/runner.h"
+#include "subprocess.h"
 
 namespace kprof::cli {
 namespace {
@@ -93,28 +93,14 @@ std::vector<Traced> trace_kernels(const MemArgs& args) {
   return out;
 }
 
-// The program as execvp would find it; UsageError (exit 2) when it is missing or not executable.
+// The program as execvp would find it (find_program: PATH search, executables only); UsageError
+// (exit 2) when it is missing or not executable, saying which.
 std::string resolve_program(const std::string& name) {
-  auto executable = [](const std::string& p) {
-    struct stat st {};
-    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
-  };
-  if (name.find('/') != std::string::npos) {
-    if (::access(name.c_str(), F_OK) != 0) throw UsageError("program not found: " + name);
-    if (!executable(name)) throw UsageError("program is not an executable file: " + name);
-    return name;
-  }
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  for (std::size_t start = 0; start <= dirs.size();) {
-    std::size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    std::string dir = dirs.substr(start, end - start);
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (executable(candidate)) return candidate;
-    start = end + 1;
-  }
-  throw UsageError("program not found in PATH: " + name);
+  std::filesystem::path found = find_program(name);
+  if (!found.empty()) return found.string();
+  if (name.find('/') == std::string::npos) throw UsageError("program not found in PATH: " + name);
+  if (::access(name.c_str(), F_OK) != 0) throw UsageError("program not found: " + name);
+  throw UsageError("program is not an executable file: " + name);
 }
 
 // Runs the program under the preload library; returns its exit status (128+N for signal N).

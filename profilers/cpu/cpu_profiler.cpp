@@ -14,6 +14,7 @@
 #include "kprof/errors.h"
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_writer.h"
+#include "kprof/reports/run_json.h"
 #include "subprocess.h"
 #include "symbolizer.h"
 
@@ -225,28 +226,17 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
 
 nlohmann::json cpu_result_json(const CpuKernelTarget& t, const CpuRun& run, std::size_t top) {
   const FamilyRecord& f = *t.ref.family;
-  Result key_source;
-  key_source.family = f.name;
-  key_source.variant = f.variants[t.ref.variant].spec.name;
-  key_source.dtype = t.dtype;
-  key_source.size = t.size;
-  nlohmann::json size = nlohmann::json::object();
-  for (const auto& [k, v] : t.size.values()) size[k] = v;
-  nlohmann::json j = {{"key", key_source.key()},
-                      {"family", f.name},
-                      {"variant", key_source.variant},
-                      {"dtype", std::string(to_string(t.dtype))},
-                      {"size", size},
-                      {"iterations", t.iterations},
-                      {"threads", t.threads},
-                      {"frequency_hz", t.frequency},
-                      {"period_us", run.raw.period_us},
-                      {"samples", run.raw.total_samples()},
-                      {"region_seconds", run.region_seconds},
-                      {"cpu_seconds", run.cpu_seconds},
-                      {"samples_per_cpu_second", samples_per_cpu_second(run)},
-                      {"profile_file", run.profile_file.string()},
-                      {"file", run.callgrind_file.string()}};
+  nlohmann::json j = result_identity_json(f.name, f.variants[t.ref.variant].spec.name, t.dtype, t.size);
+  j.update({{"iterations", t.iterations},
+            {"threads", t.threads},
+            {"frequency_hz", t.frequency},
+            {"period_us", run.raw.period_us},
+            {"samples", run.raw.total_samples()},
+            {"region_seconds", run.region_seconds},
+            {"cpu_seconds", run.cpu_seconds},
+            {"samples_per_cpu_second", samples_per_cpu_second(run)},
+            {"profile_file", run.profile_file.string()},
+            {"file", run.callgrind_file.string()}});
   j.update(top_json(run.profile, top));
   return j;
 }

@@ -29,6 +29,23 @@ json stats_json(const TimingStats& t) {
           {"q3_ns", t.q3_ns}};
 }
 
+}  // namespace
+
+json result_identity_json(const std::string& family, const std::string& variant, DType dtype, const Size& size) {
+  Result r;
+  r.family = family;
+  r.variant = variant;
+  r.dtype = dtype;
+  r.size = size;
+  return {{"key", r.key()},
+          {"family", family},
+          {"variant", variant},
+          {"dtype", to_string(dtype)},
+          {"size", size_json(size)}};
+}
+
+namespace {
+
 json result_json(const Result& r) {
   json j = {{"family", r.family},
             {"variant", r.variant},
