@@ -8,12 +8,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <set>
 
 #include "commands.h"
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
 #include "kprof/history/history.h"
 #include "kprof/regress/compare.h"
+#include "kprof/regress/confirm.h"
 #include "kprof/regress/noise.h"
 #include "kprof/regress/render.h"
 #include "kprof/regress/stats.h"
@@ -50,6 +53,7 @@ struct RegressArgs {
   std::string branch;
   std::vector<std::string> collect;  // extra subcommands run once per binary: callgrind, mem
   bool quiet = false;
+  bool no_confirm = false;  // report wall-time alarms from one measurement (confirm.h)
 };
 
 std::string shell_quote(const std::string& s) {
@@ -171,11 +175,11 @@ struct Sides {
 };
 
 Sides run_binaries(const std::string& base_bin, const std::string& cur_bin, const RegressArgs& a,
-                   const fs::path& scratch, bool log) {
+                   const fs::path& scratch, bool log, bool current_first = false) {
   std::vector<Run> base, cur;
   for (int i = 0; i < a.alternations; ++i) {
     // ABBA order: slow drift of the machine (thermal, other jobs) hits both sides equally.
-    const bool base_first = i % 2 == 0;
+    const bool base_first = (i % 2 == 0) != current_first;
     for (int k = 0; k < 2; ++k) {
       const bool is_base = (k == 0) == base_first;
       const std::string label = std::string(is_base ? "baseline" : "current") + " run " + std::to_string(i + 1);
@@ -191,6 +195,37 @@ Sides run_binaries(const std::string& base_bin, const std::string& cur_bin, cons
     s.current = regress::merge_runs(c, {"current run", "current " + sub});
   }
   return s;
+}
+
+// Measures the wall-time suspects of `gate` a second time (confirm.h): fresh alternations of the two
+// binaries for those benchmarks only, starting with the current build so that a disturbance tied to
+// the order cannot repeat, one measurement per size and dtype. Returns the alarms not confirmed.
+int confirm_time_alarms(Comparison& gate, const Sides& first, const std::string& base_bin, const std::string& cur_bin,
+                        const RegressArgs& a, const CompareOptions& options, const fs::path& scratch, bool log) {
+  const std::vector<std::string> suspects = regress::time_suspects(gate);
+  if (suspects.empty()) return 0;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;  // (size, dtype) -> filters
+  for (const auto& key : suspects)
+    for (const auto& bc : gate.benchmarks)
+      if (bc.key == key) groups[{bc.size, bc.dtype}].push_back(bc.family + "/" + bc.variant);
+  if (log)
+    std::cerr << "kprof regress: measuring " << suspects.size() << " wall-time suspect"
+              << (suspects.size() == 1 ? "" : "s") << " again to confirm\n";
+  int dismissed = 0;
+  for (const auto& [where, filters] : groups) {
+    RegressArgs again = a;
+    again.filters = filters;
+    again.sizes = {where.first};
+    again.dtype = where.second;
+    again.collect.clear();
+    Sides s = run_binaries(base_bin, cur_bin, again, scratch, false, /*current_first=*/true);
+    Comparison rerun = regress::compare_runs(s.baseline, s.current, options, gate.baseline_source, gate.current_source);
+    Comparison pooled = regress::compare_runs(regress::pool_time_samples(first.baseline, s.baseline),
+                                              regress::pool_time_samples(first.current, s.current), options,
+                                              gate.baseline_source, gate.current_source);
+    dismissed += regress::apply_confirmation(gate, rerun, pooled);
+  }
+  return dismissed;
 }
 
 Run read_side(const std::vector<std::string>& files) {
@@ -236,7 +271,7 @@ int calibrate(const RegressArgs& a, const CLI::App& sub, Context& ctx, const fs:
   profile.alternations = a.alternations;
   std::unique_ptr<regress::NoiseProfile> noise;
   if (!a.noise_file.empty()) noise = std::make_unique<regress::NoiseProfile>(regress::read_noise(a.noise_file));
-  int alarms = 0;
+  int alarms = 0, dismissed = 0;
   std::vector<std::string> alarm_lines;
   for (int i = 0; i < a.aa; ++i) {
     Sides s = run_binaries(bin, bin, a, scratch, false);
@@ -245,16 +280,28 @@ int calibrate(const RegressArgs& a, const CLI::App& sub, Context& ctx, const fs:
     CompareOptions options = compare_options(a, sub, noise.get());
     options.paired = true;  // exactly as the gate compares two binaries
     Comparison c = regress::compare_runs(s.baseline, s.current, options, "A", "A'");
+    // The profile records the noise of one measurement, before any confirmation.
     for (const auto& b : c.benchmarks) {
       auto& n = profile.benchmarks[b.key];
       for (const auto& f : b.findings) {
         if (f.metric == regress::Metric::time) n.time_changes_pct.push_back(f.change_pct);
         if (f.metric == regress::Metric::instructions) n.instr_changes_pct.push_back(f.change_pct);
+      }
+    }
+    std::set<std::string> first_alarms;
+    for (const auto& b : c.benchmarks)
+      if (b.has_regression()) first_alarms.insert(b.key);
+    if (!a.no_confirm) dismissed += confirm_time_alarms(c, s, bin, bin, a, options, scratch, false);
+    const std::string run = "A/A run " + std::to_string(i + 1) + ": ";
+    for (const auto& b : c.benchmarks) {
+      for (const auto& f : b.findings)
         if (f.verdict == regress::Verdict::regression) {
           ++alarms;
-          alarm_lines.push_back("A/A run " + std::to_string(i + 1) + ": " + b.key + ": " + f.explanation);
+          alarm_lines.push_back(run + b.key + ": " + f.explanation);
         }
-      }
+      if (first_alarms.count(b.key) && !b.has_regression())
+        for (const auto& f : b.findings)
+          if (f.metric == regress::Metric::time) alarm_lines.push_back(run + b.key + ": dismissed: " + f.explanation);
     }
     if (!a.quiet) std::cerr << "kprof regress: A/A comparison " << i + 1 << "/" << a.aa << " done\n";
   }
@@ -269,6 +316,8 @@ int calibrate(const RegressArgs& a, const CLI::App& sub, Context& ctx, const fs:
   std::cout << "kprof regress --aa: " << a.aa << " A/A comparisons of " << bin << " against itself (" << a.alternations
             << " alternations each)\n\n"
             << t.text() << "\nfalse alarms at the thresholds in force: " << alarms << " of " << a.aa << "\n";
+  if (!a.no_confirm)
+    std::cout << "wall-time alarms of one measurement that a re-measurement did not confirm: " << dismissed << "\n";
   for (const auto& l : alarm_lines) std::cout << "  " << l << "\n";
   if (!a.noise_out.empty()) {
     regress::write_noise(a.noise_out, profile);
@@ -331,6 +380,8 @@ void add_regress_command(CLI::App& app, Context& ctx) {
   sub->add_flag("--record", a->record, "record the current run in the history database (needs --branch)");
   sub->add_option("--branch", a->branch, "branch of the current run, for --record");
   sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");
+  sub->add_flag("--no-confirm", a->no_confirm,
+                "binary mode: alert on a wall-time regression of one measurement, without measuring it again");
   sub->callback([a, sub, &ctx] {
     const bool binary_mode = !a->baseline_bin.empty() || !a->current_bin.empty();
     // Every input is checked before minutes of measuring.
@@ -409,6 +460,9 @@ void add_regress_command(CLI::App& app, Context& ctx) {
     CompareOptions options = compare_options(*a, *sub, noise.get());
     options.paired = binary_mode;
     Comparison c = regress::compare_runs(baseline, current, options, baseline_source, current_source);
+    if (binary_mode && !a->no_confirm)
+      confirm_time_alarms(c, Sides{baseline, current}, a->baseline_bin, a->current_bin, *a, options, scratch,
+                          !a->quiet);
     emit(c, *a);
     if (a->record) {
       history::HistoryDb db(a->db.empty() ? history::default_history_path() : fs::path(a->db));

@@ -126,7 +126,10 @@ TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEve
       (dir / "gate.json").string() + "'");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("REGRESSION probe/time/f64/n=32768 [time]: wall time"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("9 paired invocations, 81 vs 81 rounds"), std::string::npos) << r.out;
+  // Measured twice (confirm.h): the headline pools both measurements, the details show each.
+  EXPECT_NE(r.out.find("18 paired invocations, 162 vs 162 rounds"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("confirmed by a re-measurement with fresh alternations"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("measurement 1: wall time"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("::error title=kprof: time regression in probe/time/f64/n=32768::wall time"), std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("REGRESSION probe/steady"), std::string::npos) << r.out;
@@ -142,21 +145,49 @@ TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEve
   EXPECT_NE(slurp(dir / "gate.xml").find("failures=\"1\""), std::string::npos) << slurp(dir / "gate.xml");
 }
 
-// At most one false alarm in 20 A/A comparisons at the default thresholds (10% wall time, above the
-// noise measured on this shared machine, and a significant rank test: docs/REGRESS.md). Calm periods
-// give 0 in 20; a neighbour's load on the other core has given 1 in 20 (+12.6%, p=0.0003: a real
-// slowdown of the machine, not of the code), so this test cannot demand 0 on a shared runner.
-TEST(RegressCli, TwentyAAComparisonsRaiseAtMostOneAlert) {
+// A burst of load during one measurement, made deterministic: the "current build" is 20% slower in
+// its first 7 invocations only (the first measurement), as when a neighbour's job shares the core.
+// One measurement alarms (--no-confirm shows it); the gate measures the suspect again and stays quiet.
+TEST(RegressCli, ASlowdownDuringOneMeasurementOnlyIsMeasuredAgainAndIsNoAlert) {
+  fs::path dir = fresh_dir("regress_cli_burst");
+  write(dir / "current.sh",
+        "#!/bin/sh\ncount=$(cat '" + (dir / "count").string() +
+            "' 2>/dev/null || echo 0)\ncount=$((count + 1))\necho $count > '" + (dir / "count").string() +
+            "'\nif [ $count -le 7 ]; then export KPROF_PROBE_EXTRA_TIME_PCT=20; fi\nexec " + kProbe + " \"$@\"\n");
+  fs::permissions(dir / "current.sh", fs::perms::owner_all);
+  const std::string gate = kProbe + " regress --no-annotations --baseline-bin " + kProbe + " --current-bin '" +
+                           (dir / "current.sh").string() + "' probe/time" + kRunArgs + " --alternations 7";
+  ProcessResult once = run_command(gate + " --no-confirm");
+  EXPECT_EQ(once.exit_code, 1) << once.out << once.err;
+  EXPECT_NE(once.out.find("REGRESSION probe/time/f64/n=32768 [time]"), std::string::npos) << once.out;
+  fs::remove(dir / "count");
+  ProcessResult r = run_command(gate + " --json '" + (dir / "gate.json").string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("no regression in 1 benchmark compared"), std::string::npos) << r.out;
+  EXPECT_EQ(std::stoi(slurp(dir / "count")), 14);  // 7 invocations per measurement
+  nlohmann::json j = nlohmann::json::parse(slurp(dir / "gate.json"));
+  bool explained = false;
+  for (const auto& f : j["benchmarks"][0]["findings"])
+    if (f["metric"] == "time") {
+      const std::string text = f["explanation"].get<std::string>();
+      explained = text.find("not confirmed (measurement 1 +") != std::string::npos;
+      EXPECT_TRUE(explained) << text;
+      EXPECT_NE(f["details"][0].get<std::string>().find("-> regression"), std::string::npos) << f["details"];
+    }
+  EXPECT_TRUE(explained) << j.dump(2);
+}
+
+// No false alarm in 20 A/A comparisons at the default thresholds (10% wall time, above the noise
+// measured on this shared machine, a significant rank test, and a suspect measured twice). Without
+// the second measurement a neighbour's load gave 1 alarm in 20 here (+12.6%, p=0.0003: a real
+// slowdown of the machine, not of the code; docs/REGRESS.md).
+TEST(RegressCli, TwentyAAComparisonsRaiseNoAlert) {
   fs::path dir = fresh_dir("regress_cli_aa");
   ProcessResult r = run_command(kProbe + " regress --aa 20 --current-bin " + kProbe + " probe/steady" + kRunArgs +
                                 " --alternations 7 --noise-out '" + (dir / "noise.json").string() + "'");
-  const std::string marker = "false alarms at the thresholds in force: ";
-  auto at = r.out.find(marker);
-  ASSERT_NE(at, std::string::npos) << r.out << r.err;
-  const int alarms = std::stoi(r.out.substr(at + marker.size()));
-  EXPECT_LE(alarms, 1) << r.out;
-  EXPECT_EQ(r.exit_code, alarms == 0 ? 0 : 1) << r.out << r.err;
-  EXPECT_NE(r.out.find(" of 20"), std::string::npos) << r.out;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("false alarms at the thresholds in force: 0 of 20"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("re-measurement did not confirm: "), std::string::npos) << r.out;
   nlohmann::json noise = nlohmann::json::parse(slurp(dir / "noise.json"));
   EXPECT_EQ(noise["kind"], "kprof-noise");
   EXPECT_EQ(noise["benchmarks"]["probe/steady/f64/n=32768"]["comparisons"], 20);

@@ -128,8 +128,9 @@ Finding compare_time(const Result& b, const Result& c, const Run& base_run, cons
   }
   char p[32];
   std::snprintf(p, sizeof p, "p=%.3g", *f.p_value);
-  const std::string what = "wall time " + format_duration_ns(f.baseline) + " -> " + format_duration_ns(f.current) +
-                           " per call (" + pct(f.change_pct) + ", " + ci + ", " + p + ", " + samples + ")";
+  f.measurement = "wall time " + format_duration_ns(f.baseline) + " -> " + format_duration_ns(f.current) +
+                  " per call (" + pct(f.change_pct) + ", " + ci + ", " + p + ", " + samples + ")";
+  const std::string& what = f.measurement;
   switch (f.verdict) {
     case Verdict::regression:
       f.explanation = what + ": slower by more than the " + format_fixed(f.threshold_pct, 1) + "% threshold (" +
@@ -350,27 +351,36 @@ const Finding* find(const std::vector<Finding>& fs, Metric m) {
   return nullptr;
 }
 
+}  // namespace
+
 // Cross-metric reading: what the instruction count says about a wall-time change and back.
-void add_disagreement_notes(const Result& b, const Result& c, BenchmarkComparison& bc) {
+void update_metric_notes(BenchmarkComparison& bc) {
+  const std::string kPrefix = "metrics disagree: ";
+  std::erase_if(bc.notes, [&](const std::string& n) { return n.starts_with(kPrefix); });
   const Finding* t = find(bc.findings, Metric::time);
   const Finding* ir = find(bc.findings, Metric::instructions);
-  const bool path_changed = b.code_path != c.code_path;
-  if (path_changed)
+  if (!t || !ir) return;
+  if (t->verdict == Verdict::regression && ir->verdict != Verdict::regression)
+    bc.notes.push_back(kPrefix + "instructions flat (" + pct(ir->change_pct, 2) + ") but wall time " +
+                       pct(t->change_pct) +
+                       ": the cost is not in executed instructions but in memory traffic (cache misses, "
+                       "bandwidth) or vector width and clock frequency" +
+                       (bc.code_path_changed ? "; the code path changed" : "; run `kprof mem` and compare code paths"));
+  if (ir->verdict == Verdict::regression && t->verdict == Verdict::unchanged)
+    bc.notes.push_back(kPrefix + "instructions " + pct(ir->change_pct, 2) + " but wall time flat (" +
+                       pct(t->change_pct) +
+                       "): the extra instructions hide behind memory stalls at this size; they will cost time "
+                       "where the data fits in cache");
+}
+
+namespace {
+
+void add_disagreement_notes(const Result& b, const Result& c, BenchmarkComparison& bc) {
+  bc.code_path_changed = b.code_path != c.code_path;
+  if (bc.code_path_changed)
     bc.notes.push_back("code path changed: '" + b.code_path + "' -> '" + c.code_path +
                        "' (vector width or library kernels differ)");
-  if (t && ir) {
-    if (t->verdict == Verdict::regression && ir->verdict != Verdict::regression)
-      bc.notes.push_back("metrics disagree: instructions flat (" + pct(ir->change_pct, 2) + ") but wall time " +
-                         pct(t->change_pct) +
-                         ": the cost is not in executed instructions but in memory traffic (cache misses, "
-                         "bandwidth) or vector width and clock frequency" +
-                         (path_changed ? "; the code path changed" : "; run `kprof mem` and compare code paths"));
-    if (ir->verdict == Verdict::regression && t->verdict == Verdict::unchanged)
-      bc.notes.push_back("metrics disagree: instructions " + pct(ir->change_pct, 2) + " but wall time flat (" +
-                         pct(t->change_pct) +
-                         "): the extra instructions hide behind memory stalls at this size; they will cost time "
-                         "where the data fits in cache");
-  }
+  update_metric_notes(bc);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ struct Finding {
   std::optional<double> p_value;     // time only: one-sided Mann-Whitney p
   std::optional<double> ci_low_pct;  // time only: bootstrap CI of the change, percent
   std::optional<double> ci_high_pct;
+  std::string measurement;           // time only: "wall time A -> B per call (change, CI, p, samples)"
   std::string explanation;           // one sentence a developer can act on
   std::vector<std::string> details;  // what grew: functions/lines, allocation sites
 };
@@ -39,6 +40,7 @@ struct BenchmarkComparison {
   std::string key;  // Result::key()
   std::string family, variant, dtype, size;
   bool is_new = false;  // in the current run only: reported, never an alert
+  bool code_path_changed = false;
   std::vector<Finding> findings;
   std::vector<std::string> notes;  // cross-metric observations (instructions flat but time worse ...)
   bool has_regression() const;
@@ -74,6 +76,10 @@ struct CompareOptions {
   // "warn" (default) or "refuse" when fingerprints differ; refuse throws UsageError (exit 2).
   bool refuse_mismatch = false;
 };
+
+// The cross-metric notes of a benchmark ("metrics disagree: ..."), re-derived from its findings:
+// compare_runs adds them, and a confirmation that changes a time verdict (confirm.h) renews them.
+void update_metric_notes(BenchmarkComparison& bc);
 
 // Runs are compared as given (sections included). Sources name the inputs in messages.
 Comparison compare_runs(const Run& baseline, const Run& current, const CompareOptions& options,

@@ -1,0 +1,146 @@
+// Confirmation of wall-time alarms (confirm.h) on interleaved measurements built here: a burst of
+// load that slows one measurement must be dismissed, a slowdown that repeats must stay an alert
+// with the pooled figures, and every verdict must name both measurements.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kprof/regress/confirm.h"
+
+namespace kprof::regress {
+namespace {
+
+using nlohmann::json;
+
+const std::string kKey = "probe/time/f64/n=32768";
+
+// One side of an interleaved measurement of probe/time: 7 invocations whose medians are `ns`
+// times a small deterministic jitter, 5 rounds each; `instructions` adds a callgrind section.
+Run side(double ns, double jitter_phase, double instructions = 0) {
+  Result r;
+  r.family = "probe";
+  r.variant = "time";
+  r.dtype = DType::f64;
+  r.size = Size({{"n", 32768}});
+  r.status = Status::ok;
+  r.code_path = "scalar";
+  r.max_rel_error = 1e-16;
+  r.tolerance = 1e-10;
+  json medians = json::array();
+  for (int i = 0; i < 7; ++i) {
+    const double m = ns * (1.0 + 0.01 * std::sin(1.3 * i + jitter_phase));
+    medians.push_back(m);
+    for (int k = 0; k < 5; ++k) r.time.round_ns.push_back(m * (1.0 + 0.002 * (k - 2)));
+  }
+  r.time.median_ns = ns;
+  Run run;
+  run.environment.fingerprint = "f00d";
+  run.results = {r};
+  run.sections[kPairedMediansSection] = {{kKey, medians}};
+  if (instructions > 0)
+    run.sections["callgrind"] = {{"results", json::array({{{"key", kKey}, {"per_call", {{"Ir", instructions}}}}})}};
+  return run;
+}
+
+CompareOptions paired() {
+  CompareOptions o;
+  o.paired = true;
+  return o;
+}
+
+const Finding& time_of(const Comparison& c) {
+  for (const auto& f : c.benchmarks.at(0).findings)
+    if (f.metric == Metric::time) return f;
+  throw std::runtime_error("no time finding");
+}
+
+struct Measured {
+  Comparison gate;
+  int dismissed = 0;
+};
+
+// The gate's first measurement (base vs cur1), then the re-measurement (base vs cur2), as
+// `kprof regress` does it.
+Measured measure_twice(double base_ns, double first_ns, double again_ns, double ir_base = 0, double ir_cur = 0) {
+  Run b1 = side(base_ns, 0.0, ir_base), c1 = side(first_ns, 0.5, ir_cur);
+  Run b2 = side(base_ns, 1.0), c2 = side(again_ns, 1.5);
+  Measured m;
+  m.gate = compare_runs(b1, c1, paired(), "base", "cur");
+  Comparison rerun = compare_runs(b2, c2, paired(), "base", "cur");
+  Comparison pooled = compare_runs(pool_time_samples(b1, b2), pool_time_samples(c1, c2), paired(), "base", "cur");
+  m.dismissed = apply_confirmation(m.gate, rerun, pooled);
+  return m;
+}
+
+TEST(Confirm, ALoadBurstThatDoesNotRepeatIsNoAlert) {
+  kprof::Run b = side(1000, 0.0), c = side(1150, 0.5);
+  ASSERT_EQ(time_of(compare_runs(b, c, paired(), "base", "cur")).verdict, Verdict::regression);
+  Measured m = measure_twice(1000, 1150, 1000);
+  EXPECT_EQ(m.dismissed, 1);
+  EXPECT_EQ(m.gate.regressions(), 0);
+  const Finding& f = time_of(m.gate);
+  EXPECT_NE(f.verdict, Verdict::regression);
+  EXPECT_NE(f.explanation.find("not confirmed (measurement 1 +15."), std::string::npos) << f.explanation;
+  EXPECT_NE(f.explanation.find("14 paired invocations"), std::string::npos) << f.explanation;
+  ASSERT_GE(f.details.size(), 2u);
+  EXPECT_EQ(f.details[0].rfind("measurement 1: wall time", 0), 0u) << f.details[0];
+  EXPECT_NE(f.details[0].find("-> regression"), std::string::npos) << f.details[0];
+  EXPECT_EQ(f.details[1].rfind("re-measurement (fresh alternations, current build first)", 0), 0u) << f.details[1];
+  EXPECT_NE(f.details[1].find("-> unchanged"), std::string::npos) << f.details[1];
+}
+
+TEST(Confirm, ASlowdownThatRepeatsIsAnAlertWithThePooledFigures) {
+  Measured m = measure_twice(1000, 1150, 1140);
+  EXPECT_EQ(m.dismissed, 0);
+  EXPECT_EQ(m.gate.regressions(), 1);
+  const Finding& f = time_of(m.gate);
+  EXPECT_EQ(f.verdict, Verdict::regression);
+  EXPECT_NEAR(f.change_pct, 14.5, 1.5);
+  EXPECT_NE(f.explanation.find("14 paired invocations, 70 vs 70 rounds"), std::string::npos) << f.explanation;
+  EXPECT_NE(f.explanation.find("confirmed by a re-measurement with fresh alternations (+14."), std::string::npos)
+      << f.explanation;
+}
+
+TEST(Confirm, TheCrossMetricNoteFollowsTheConfirmedVerdict) {
+  // Instructions flat, time +15% in one measurement only: the "metrics disagree" note must go with
+  // the dismissed alarm; when the slowdown repeats, it stays.
+  Measured burst = measure_twice(1000, 1150, 1000, 5000, 5000);
+  for (const auto& n : burst.gate.benchmarks.at(0).notes) EXPECT_EQ(n.find("metrics disagree"), std::string::npos) << n;
+  Measured real = measure_twice(1000, 1150, 1150, 5000, 5000);
+  bool noted = false;
+  for (const auto& n : real.gate.benchmarks.at(0).notes) noted |= n.find("metrics disagree: instructions flat") == 0;
+  EXPECT_TRUE(noted);
+}
+
+TEST(Confirm, SuspectsAreSlowerFindingsThatAlarmedOrWereInconclusive) {
+  Comparison c;
+  auto add = [&](const std::string& key, Metric m, Verdict v, double change) {
+    BenchmarkComparison bc;
+    bc.key = key;
+    Finding f;
+    f.metric = m;
+    f.verdict = v;
+    f.change_pct = change;
+    bc.findings.push_back(f);
+    c.benchmarks.push_back(bc);
+  };
+  add("alarm", Metric::time, Verdict::regression, 15);
+  add("slower-unsure", Metric::time, Verdict::inconclusive, 12);
+  add("faster-unsure", Metric::time, Verdict::inconclusive, -12);
+  add("quiet", Metric::time, Verdict::unchanged, 3);
+  add("instructions", Metric::instructions, Verdict::regression, 3);  // exact: never re-measured
+  EXPECT_EQ(time_suspects(c), (std::vector<std::string>{"alarm", "slower-unsure"}));
+}
+
+TEST(Confirm, PoolingAppendsTheReMeasurementInOrder) {
+  kprof::Run first = side(1000, 0.0), again = side(2000, 0.0);
+  kprof::Run pooled = pool_time_samples(first, again);
+  const auto medians = pooled.sections.at(kPairedMediansSection).at(kKey).get<std::vector<double>>();
+  ASSERT_EQ(medians.size(), 14u);
+  EXPECT_NEAR(medians[0], 1000, 15);
+  EXPECT_NEAR(medians[7], 2000, 30);
+  EXPECT_EQ(pooled.results.at(0).time.round_ns.size(), 70u);
+}
+
+}  // namespace
+}  // namespace kprof::regress
