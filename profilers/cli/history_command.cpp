@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <map>
 
 #include "commands.h"
 #include "kprof/errors.h"
@@ -63,8 +64,8 @@ int show(const HistoryArgs& a) {
   Table t;
   t.header = {"benchmark", "runs", "first", "last", "change", "trend", "steps"};
   t.left_aligned = {true, false, false, false, false, true, true};
-  std::vector<std::string> step_lines;
-  int code_steps = 0;
+  std::vector<history::SeriesStep> found;
+  std::map<std::int64_t, std::size_t> benchmarks_per_run;
   std::size_t machines = 0;
   for (const auto& key : db.keys(a.branch)) {
     if (!selected(key, a.filters)) continue;
@@ -87,26 +88,18 @@ int show(const HistoryArgs& a) {
       fingerprints.erase(fingerprints.begin(), fingerprints.begin() + static_cast<std::ptrdiff_t>(drop));
       points.erase(points.begin(), points.begin() + static_cast<std::ptrdiff_t>(drop));
     }
+    for (const auto& p : points) ++benchmarks_per_run[p.run_id];
     std::vector<std::string> distinct = fingerprints;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     machines = std::max(machines, distinct.size());
-    auto steps = history::detect_steps(values, fingerprints, step_options);
     std::string steps_text;
-    for (const auto& s : steps) {
+    for (const auto& s : history::detect_steps(values, fingerprints, step_options)) {
       const auto& p = points[s.index];
       char change[32];
       std::snprintf(change, sizeof change, "%+.1f%%", s.change_pct);
       steps_text += (steps_text.empty() ? "" : ", ") + std::string(change) + " at " + p.commit.substr(0, 10);
-      std::string line = key + ": step " + change + " (" + value_text(a.metric, s.before) + " -> " +
-                         value_text(a.metric, s.after) + ") at run " + std::to_string(p.run_id) + ", commit " +
-                         p.commit + ", " + p.created_utc;
-      if (s.fingerprint_changed)
-        line += " — the machine fingerprint changed here (" + fingerprints[s.index - 1] + " -> " +
-                fingerprints[s.index] + "): a machine or build change, not necessarily the code";
-      else
-        ++code_steps;
-      step_lines.push_back(line);
+      found.push_back({key, p, fingerprints[s.index - 1], s});
     }
     char change[32];
     std::snprintf(change, sizeof change, "%+.1f%%", (values.back() / values.front() - 1.0) * 100.0);
@@ -125,8 +118,29 @@ int show(const HistoryArgs& a) {
     std::cout << "warning: the series mix " << machines
               << " machine fingerprints; figures from different machines or builds are not comparable\n";
   std::cout << "\n" << t.text();
-  if (!step_lines.empty()) std::cout << "\n";
-  for (const auto& l : step_lines) std::cout << "STEP " << l << "\n";
+  if (!found.empty()) std::cout << "\n";
+  // Time on a shared machine moves with the machine; exact metrics (instructions, memory) move with
+  // the code only, so a run-wide step there is still the code (a change in shared code, say).
+  if (a.metric == "time") history::mark_run_wide_steps(found, benchmarks_per_run);
+  int code_steps = 0;
+  for (const auto& f : found) {
+    const auto& s = f.step;
+    char change[32];
+    std::snprintf(change, sizeof change, "%+.1f%%", s.change_pct);
+    std::string line = f.key + ": step " + change + " (" + value_text(a.metric, s.before) + " -> " +
+                       value_text(a.metric, s.after) + ") at run " + std::to_string(f.at.run_id) + ", commit " +
+                       f.at.commit + ", " + f.at.created_utc;
+    if (s.fingerprint_changed)
+      line += " — the machine fingerprint changed here (" + f.fingerprint_before + " -> " + f.at.fingerprint +
+              "): a machine or build change, not necessarily the code";
+    else if (s.machine_wide())
+      line += " — " + std::to_string(s.moved_alike) + " of the run's " + std::to_string(s.benchmarks) +
+              " benchmarks stepped the same way here: the machine's load or clock, not the code (check with "
+              "--metric instructions)";
+    else
+      ++code_steps;
+    std::cout << "STEP " << line << "\n";
+  }
   return a.fail_on_step && code_steps > 0 ? 1 : 0;
 }
 

@@ -70,5 +70,36 @@ TEST(History, AFileThatIsNotAHistoryDatabaseIsBadInput) {
   }
 }
 
+SeriesStep step_at(const std::string& key, std::int64_t run, double change_pct) {
+  SeriesStep s;
+  s.key = key;
+  s.at.run_id = run;
+  s.step.change_pct = change_pct;
+  return s;
+}
+
+TEST(HistorySteps, MostOfARunSteppingAlikeIsTheMachineAndALoneStepIsNot) {
+  // Run 6 of 8 benchmarks: five slower together (a neighbour's load), one slower on its own at run
+  // 9 (the code), and at run 6 one faster (against the crowd: not run-wide).
+  std::vector<SeriesStep> steps = {step_at("a", 6, 20), step_at("b", 6, 25),  step_at("c", 6, 9), step_at("d", 6, 31),
+                                   step_at("e", 6, 12), step_at("f", 6, -15), step_at("g", 9, 90)};
+  std::map<std::int64_t, std::size_t> per_run = {{6, 8}, {9, 8}};
+  mark_run_wide_steps(steps, per_run);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(steps[i].step.machine_wide()) << steps[i].key;
+    EXPECT_EQ(steps[i].step.moved_alike, 5u);
+    EXPECT_EQ(steps[i].step.benchmarks, 8u);
+  }
+  EXPECT_FALSE(steps[5].step.machine_wide());
+  EXPECT_FALSE(steps[6].step.machine_wide());
+  // Fewer than half of a large run, or fewer than three benchmarks, is not run-wide.
+  std::vector<SeriesStep> few = {step_at("a", 3, 20), step_at("b", 3, 20), step_at("c", 3, 20)};
+  mark_run_wide_steps(few, {{3, 7}});
+  EXPECT_FALSE(few[0].step.machine_wide());
+  std::vector<SeriesStep> pair = {step_at("a", 3, 20), step_at("b", 3, 20)};
+  mark_run_wide_steps(pair, {{3, 2}});
+  EXPECT_FALSE(pair[0].step.machine_wide());
+}
+
 }  // namespace
 }  // namespace kprof::history

@@ -196,6 +196,45 @@ TEST(RegressCli, TwentyAAComparisonsRaiseNoAlert) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+// A run in which most benchmarks step the same way at once is the machine (a neighbour's load, the
+// clock), not the code: `history show --fail-on-step` names it and does not fail; a step of one
+// benchmark alone fails.
+TEST(RegressCli, HistoryTellsARunWideStepFromACodeStep) {
+  fs::path dir = fresh_dir("regress_cli_history_steps");
+  ProcessResult run = run_command(kProbe + " run probe/steady,instructions,time,memory" + kRunArgs +
+                                  " --format none -o '" + dir.string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json measured = nlohmann::json::parse(slurp(dir / "run.json"));
+  // Eight runs: the machine gets 30% slower for every benchmark from run 5 on (db "machine"), or
+  // probe/time alone gets 30% slower from run 5 on (db "code").
+  for (const std::string db : {"machine", "code"})
+    for (int i = 0; i < 8; ++i) {
+      nlohmann::json j = measured;
+      for (auto& r : j["results"]) {
+        const bool slower = i >= 4 && (db == "machine" || r["variant"] == "time");
+        const double jitter = 1.0 + 0.01 * ((i * 7 + r["variant"].get<std::string>().size()) % 5);
+        r["time"]["median_ns"] = 10000.0 * jitter * (slower ? 1.3 : 1.0);
+      }
+      const fs::path file = dir / (db + std::to_string(i) + ".json");
+      write(file, j.dump());
+      ProcessResult rec =
+          run_command(kProbe + " history --db '" + (dir / (db + ".sqlite")).string() +
+                      "' record --branch main --commit c" + std::to_string(i) + " '" + file.string() + "'");
+      ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    }
+  ProcessResult machine =
+      run_command(kProbe + " history --db '" + (dir / "machine.sqlite").string() + "' show --fail-on-step");
+  EXPECT_EQ(machine.exit_code, 0) << machine.out << machine.err;
+  EXPECT_NE(machine.out.find("STEP probe/time/f64/n=32768: step +3"), std::string::npos) << machine.out;
+  EXPECT_NE(machine.out.find("4 of the run's 4 benchmarks stepped the same way here: the machine"), std::string::npos)
+      << machine.out;
+  ProcessResult code =
+      run_command(kProbe + " history --db '" + (dir / "code.sqlite").string() + "' show --fail-on-step");
+  EXPECT_EQ(code.exit_code, 1) << code.out << code.err;
+  EXPECT_NE(code.out.find("STEP probe/time/f64/n=32768: step +3"), std::string::npos) << code.out;
+  EXPECT_EQ(code.out.find("stepped the same way"), std::string::npos) << code.out;
+}
+
 TEST(RegressCli, HistoryRecordsTrendsAndServesAsBaseline) {
   fs::path dir = fresh_dir("regress_cli_history");
   const std::string db = " --db '" + (dir / "h.sqlite").string() + "'";

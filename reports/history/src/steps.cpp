@@ -3,6 +3,7 @@
 // test saying the two windows differ; overlapping candidates keep the largest change.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "kprof/history/history.h"
 #include "kprof/regress/stats.h"
@@ -57,6 +58,19 @@ std::vector<Step> detect_steps(const std::vector<double>& values, const std::vec
   }
   std::sort(kept.begin(), kept.end(), [](const Step& a, const Step& b) { return a.index < b.index; });
   return kept;
+}
+
+bool Step::machine_wide() const { return moved_alike >= 3 && 2 * moved_alike >= benchmarks; }
+
+void mark_run_wide_steps(std::vector<SeriesStep>& steps,
+                         const std::map<std::int64_t, std::size_t>& benchmarks_per_run) {
+  std::map<std::pair<std::int64_t, bool>, std::size_t> alike;  // (run, up) -> steps
+  for (const auto& s : steps) ++alike[{s.at.run_id, s.step.change_pct > 0}];
+  for (auto& s : steps) {
+    s.step.moved_alike = alike[{s.at.run_id, s.step.change_pct > 0}];
+    auto it = benchmarks_per_run.find(s.at.run_id);
+    s.step.benchmarks = it == benchmarks_per_run.end() ? s.step.moved_alike : it->second;
+  }
 }
 
 }  // namespace kprof::history

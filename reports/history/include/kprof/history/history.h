@@ -4,6 +4,7 @@
 // `kprof regress --baseline-db` compares against exactly what was measured.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,9 @@ struct Step {
   double change_pct = 0;
   double p_value = 1;                // rank test of the two windows
   bool fingerprint_changed = false;  // the machine or build changed at the step: not a code change
+  std::size_t moved_alike = 0;       // benchmarks of the run at `index` that stepped the same way (this one too)
+  std::size_t benchmarks = 0;        // benchmarks recorded in that run
+  bool machine_wide() const;         // most of the run moved alike: the machine, not the code (below)
 };
 
 struct StepOptions {
@@ -90,5 +94,18 @@ struct StepOptions {
 // Steps in `values` (oldest first); `fingerprints` (same length, or empty) marks machine changes.
 std::vector<Step> detect_steps(const std::vector<double>& values, const std::vector<std::string>& fingerprints,
                                const StepOptions& options);
+
+// A run at which many benchmarks step in the same direction at once: in wall time on a shared machine
+// that is another tenant's load or a clock change far more often than code (docs/REGRESS.md saw 15
+// such steps of -7% to -34% on unchanged variants where the machine's load changed). Fills
+// moved_alike and benchmarks of every step from `benchmarks_per_run` (how many benchmarks each run
+// recorded); machine_wide() then means at least 3 benchmarks and at least half of the run alike.
+struct SeriesStep {
+  std::string key;
+  Point at;                        // the first point of the new level
+  std::string fingerprint_before;  // of the point before it
+  Step step;
+};
+void mark_run_wide_steps(std::vector<SeriesStep>& steps, const std::map<std::int64_t, std::size_t>& benchmarks_per_run);
 
 }  // namespace kprof::history
