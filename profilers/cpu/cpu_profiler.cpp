@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
@@ -87,7 +89,28 @@ void CpuProfilerHooks::on_enter() {
 
 void CpuProfilerHooks::on_exit() {
   cpu_seconds_ = process_cpu_seconds() - cpu_start_;
+  // ProfilerStop() logs "PROFILE: interrupts/evictions/bytes = ..." on stderr whatever
+  // PERFTOOLS_VERBOSE says; kprof reports the samples itself, so that line is dropped and anything
+  // else gperftools says at stop is passed on. The kernel's threads have finished by now, so no
+  // other output can land in the capture.
+  std::fflush(stderr);
+  FILE* capture = std::tmpfile();
+  const int saved = capture ? ::dup(STDERR_FILENO) : -1;
+  if (saved < 0 || ::dup2(::fileno(capture), STDERR_FILENO) < 0) {
+    if (saved >= 0) ::close(saved);
+    if (capture) std::fclose(capture);
+    stop_();
+    return;
+  }
   stop_();
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::rewind(capture);
+  char line[1024];
+  while (std::fgets(line, sizeof line, capture))
+    if (std::string_view(line).rfind("PROFILE: interrupts/evictions/bytes", 0) != 0) std::fputs(line, stderr);
+  std::fclose(capture);
 }
 
 double samples_per_cpu_second(const CpuRun& run) {

@@ -16,6 +16,8 @@ TEST(CpuCli, KernelSamplesLandInTheKernelFunction) {
   auto dir = test::fresh_dir("cpu_cli_kernel");
   auto r = test::run_command(test::kprof_exe() + " cpu dot/scalar -s 200000 --seconds 1 -q -o " + dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // gperftools' own stop line is kprof's to drop (-q: nothing else on stderr).
+  EXPECT_EQ(r.err.find("PROFILE: interrupts"), std::string::npos) << r.err;
   std::ifstream in(dir + "/cpu.json");
   auto res = nlohmann::json::parse(in).at("sections").at("cpu").at("results").at(0);
   EXPECT_EQ(res.at("key"), "dot/scalar/f64/n=200000");
