@@ -32,6 +32,7 @@ struct LinesArgs {
   std::string size;
   std::string dtype = "f64";
   std::int64_t iterations = 1;
+  int threads = 1;
   std::string out_dir;
   std::string format = "table";
 };
@@ -97,6 +98,9 @@ void add_lines_command(CLI::App& app, Context& ctx) {
   sub->add_option("--iterations", args->iterations, "calls of the variant inside the region")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants (hits and time summed over them)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   sub->add_option("-o,--out", args->out_dir, "folder for lines.json, lines.md, lines.txt and callgrind.out.lines");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
@@ -113,6 +117,7 @@ void add_lines_command(CLI::App& app, Context& ctx) {
       options.size = default_size(family.params);
     options.dtype = dtype_from_string(args->dtype);
     options.iterations = args->iterations;
+    options.threads = args->threads;
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
     if (!lines::binary_is_instrumented()) hand_over_to_instrumented_flavour();
 
@@ -135,13 +140,14 @@ void add_lines_command(CLI::App& app, Context& ctx) {
     section["iterations"] = options.iterations;
     section["region_wall_ns"] = seconds * 1e9;
     std::string heading = "kprof lines " + name + "  " + std::string(to_string(options.dtype)) + "  " +
-                          options.size.str() + "  iterations=" + std::to_string(options.iterations) + "  region wall " +
-                          format_duration_ns(seconds * 1e9) + "\n";
+                          options.size.str() + "  iterations=" + std::to_string(options.iterations) +
+                          (options.threads > 1 ? "  threads=" + std::to_string(options.threads) : "") +
+                          "  region wall " + format_duration_ns(seconds * 1e9) + "\n";
     std::string text = heading + lines::render_text(report);
     std::string markdown = "\n# kprof lines " + name + "\n\n" + heading + lines::render_markdown(report);
 
     if (!args->out_dir.empty()) {
-      Run run = new_run(ctx, 1);
+      Run run = new_run(ctx, options.threads);
       run.sections["lines"] = section;
       std::filesystem::path dir = args->out_dir;
       std::filesystem::path callgrind = dir / "callgrind.out.lines";

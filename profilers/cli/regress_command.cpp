@@ -198,8 +198,9 @@ Sides run_binaries(const std::string& base_bin, const std::string& cur_bin, cons
 }
 
 // Measures the wall-time suspects of `gate` a second time (confirm.h): fresh alternations of the two
-// binaries for those benchmarks only, starting with the current build so that a disturbance tied to
-// the order cannot repeat, one measurement per size and dtype. Returns the alarms not confirmed.
+// binaries for those benchmarks only, twice as many as the first measurement, starting with the
+// current build so that a disturbance tied to the order cannot repeat, one measurement per size and
+// dtype. Returns the alarms not confirmed.
 int confirm_time_alarms(Comparison& gate, const Sides& first, const std::string& base_bin, const std::string& cur_bin,
                         const RegressArgs& a, const CompareOptions& options, const fs::path& scratch, bool log) {
   const std::vector<std::string> suspects = regress::time_suspects(gate);
@@ -214,6 +215,10 @@ int confirm_time_alarms(Comparison& gate, const Sides& first, const std::string&
   int dismissed = 0;
   for (const auto& [where, filters] : groups) {
     RegressArgs again = a;
+    // Twice the alternations: the re-measurement decides alone whether the alarm stands, so it
+    // should miss a real slowdown less often than one measurement and be spoiled by a burst of
+    // load less easily (docs/REGRESS.md measured both).
+    again.alternations = 2 * a.alternations;
     again.filters = filters;
     again.sizes = {where.first};
     again.dtype = where.second;

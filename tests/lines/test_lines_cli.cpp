@@ -68,6 +68,22 @@ TEST(LinesCli, RunDocumentHasTheLinesSection) {
   EXPECT_EQ(hits, want_hits) << a.out;
 }
 
+// --threads reaches threaded variants: the chunks of distances/threads-avx512 run on two threads,
+// whose hits are merged into one table (the section counts the threads that hit markers).
+TEST(LinesCli, ThreadedVariantIsTimedOnEveryThread) {
+  std::string dir = fresh_dir("lines_cli_threads");
+  auto r =
+      run_command(kprof_exe() + " lines distances/threads-avx512 -s n=4096,d=16,k=8 --threads 2 -f table -o " + dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("threads=2"), std::string::npos) << r.out;
+  auto run = nlohmann::json::parse(read_file(dir + "/lines.json"));
+  EXPECT_EQ(run["sections"]["lines"]["threads"], 2) << run["sections"]["lines"].dump(2);
+  EXPECT_EQ(run["environment"]["threads"], 2);
+  auto one = run_command(kprof_exe() + " lines distances/threads-avx512 -s n=4096,d=16,k=8 -f json");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(nlohmann::json::parse(one.out)["threads"], 1);
+}
+
 TEST(LinesCli, UnknownNameIsExit2) {
   auto r = run_command(kprof_exe() + " lines nosuchfamily/scalar");
   EXPECT_EQ(r.exit_code, 2) << r.err;

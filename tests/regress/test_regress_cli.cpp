@@ -126,8 +126,9 @@ TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEve
       (dir / "gate.json").string() + "'");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("REGRESSION probe/time/f64/n=32768 [time]: wall time"), std::string::npos) << r.out;
-  // Measured twice (confirm.h): the headline pools both measurements, the details show each.
-  EXPECT_NE(r.out.find("18 paired invocations, 162 vs 162 rounds"), std::string::npos) << r.out;
+  // Measured twice (confirm.h), the second time with twice the alternations: the headline pools
+  // both measurements, the details show each.
+  EXPECT_NE(r.out.find("27 paired invocations, 243 vs 243 rounds"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("confirmed by a re-measurement with fresh alternations"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("measurement 1: wall time"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("::error title=kprof: time regression in probe/time/f64/n=32768::wall time"), std::string::npos)
@@ -164,7 +165,7 @@ TEST(RegressCli, ASlowdownDuringOneMeasurementOnlyIsMeasuredAgainAndIsNoAlert) {
   ProcessResult r = run_command(gate + " --json '" + (dir / "gate.json").string() + "'");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("no regression in 1 benchmark compared"), std::string::npos) << r.out;
-  EXPECT_EQ(std::stoi(slurp(dir / "count")), 14);  // 7 invocations per measurement
+  EXPECT_EQ(std::stoi(slurp(dir / "count")), 21);  // 7 invocations, then 14 to confirm
   nlohmann::json j = nlohmann::json::parse(slurp(dir / "gate.json"));
   bool explained = false;
   for (const auto& f : j["benchmarks"][0]["findings"])
