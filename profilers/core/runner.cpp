@@ -9,6 +9,7 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include <cblas.h>
 
@@ -125,7 +126,8 @@ void run_group(const FamilyRecord& family, const std::vector<std::size_t>& varia
   const std::string label = family.name + " " + std::string(to_string(dtype)) + " " + size.str();
   std::vector<Result> group;
   std::vector<std::size_t> timed;  // indices into `group` and `variants`
-  std::unique_ptr<Instance> reference;
+  std::optional<ReferenceCheck> checker;
+  checker.emplace(family, size, dtype);
   for (std::size_t i = 0; i < variants.size(); ++i) {
     std::size_t v = variants[i];
     Result r = base_result(family, v, size, dtype);
@@ -135,19 +137,11 @@ void run_group(const FamilyRecord& family, const std::vector<std::size_t>& varia
       r.reason = why;
     } else if (options.check) {
       try {
-        if (!reference) {
-          reference = family.make_instance(size, dtype);
-          reference->run_reference();
-        }
-        auto instance = family.make_instance(size, dtype);
-        instance->run(v, 1);
-        r.max_rel_error = max_rel_error(instance->output(), reference->output());
-        if (!(r.max_rel_error <= r.tolerance)) {
+        CheckResult c = checker->check(v);
+        r.max_rel_error = c.max_rel_error;
+        if (!c.ok) {
           r.status = Status::wrong;
-          char buf[160];
-          std::snprintf(buf, sizeof buf, "max relative error %.3g exceeds tolerance %.3g", r.max_rel_error,
-                        r.tolerance);
-          r.reason = buf;
+          r.reason = c.reason;
         }
       } catch (const std::exception& e) {
         r.status = Status::failed;
@@ -160,7 +154,7 @@ void run_group(const FamilyRecord& family, const std::vector<std::size_t>& varia
     if (r.status == Status::ok) timed.push_back(i);
     group.push_back(std::move(r));
   }
-  reference.reset();
+  checker.reset();  // the reference's memory is not kept while timing
 
   if (!timed.empty()) {
     auto instance = family.make_instance(size, dtype);
@@ -196,16 +190,32 @@ double max_rel_error(const OutputView& out, const OutputView& ref) {
   return max_rel_error_typed(static_cast<const double*>(out.data), static_cast<const double*>(ref.data), out.size);
 }
 
-CheckResult check_variant(const FamilyRecord& family, std::size_t variant, const Size& size, DType dtype) {
-  CheckResult c;
-  auto reference = family.make_instance(size, dtype);
-  reference->run_reference();
-  auto instance = family.make_instance(size, dtype);
+ReferenceCheck::ReferenceCheck(const FamilyRecord& family, Size size, DType dtype)
+    : family_(family), size_(std::move(size)), dtype_(dtype) {}
+
+ReferenceCheck::~ReferenceCheck() = default;
+
+CheckResult ReferenceCheck::check(std::size_t variant) {
+  if (!reference_) {
+    reference_ = family_.make_instance(size_, dtype_);
+    reference_->run_reference();
+  }
+  auto instance = family_.make_instance(size_, dtype_);
   instance->run(variant, 1);
-  c.max_rel_error = max_rel_error(instance->output(), reference->output());
-  c.ok = c.max_rel_error <= family.tolerance(dtype);
-  if (!c.ok) c.reason = "max relative error " + std::to_string(c.max_rel_error) + " exceeds tolerance";
+  CheckResult c;
+  c.max_rel_error = max_rel_error(instance->output(), reference_->output());
+  const double tolerance = family_.tolerance(dtype_);
+  c.ok = c.max_rel_error <= tolerance;  // false for NaN too
+  if (!c.ok) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "max relative error %.3g exceeds tolerance %.3g", c.max_rel_error, tolerance);
+    c.reason = buf;
+  }
   return c;
+}
+
+CheckResult check_variant(const FamilyRecord& family, std::size_t variant, const Size& size, DType dtype) {
+  return ReferenceCheck(family, size, dtype).check(variant);
 }
 
 std::string describe_code_path(const FamilyRecord& family, std::size_t variant) {

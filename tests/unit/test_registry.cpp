@@ -146,5 +146,15 @@ TEST(Runner, CheckVariantUsesFreshProblems) {
   EXPECT_FALSE(bad.ok);
 }
 
+TEST(Runner, OneReferenceCheckServesEveryVariantOfASize) {
+  ReferenceCheck checker(*registry().find("testfam"), Size({{"n", 64}}), DType::f32);
+  EXPECT_TRUE(checker.check(0).ok);
+  CheckResult bad = checker.check(1);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.reason.rfind("max relative error ", 0), 0u) << bad.reason;
+  EXPECT_NE(bad.reason.find("exceeds tolerance"), std::string::npos) << bad.reason;
+  EXPECT_TRUE(checker.check(0).ok);  // a fresh problem: the wrong variant's output did not stick
+}
+
 }  // namespace
 }  // namespace kprof

@@ -44,23 +44,16 @@ TEST_P(VariantsMatchReference, AtEverySizeAndDtype) {
       continue;  // below a parameter's minimum for this family
     }
     for (DType dtype : {DType::f64, DType::f32}) {
-      std::unique_ptr<Instance> reference;
+      ReferenceCheck checker(*family, size, dtype);  // the reference runs once per size and dtype
       for (std::size_t v = 0; v < family->variants.size(); ++v) {
         const VariantSpec& s = family->variants[v].spec;
         if (!cpu_supports(s.isa)) {
           skipped.insert(s.name);
           continue;
         }
-        // The reference runs once per size and dtype; each variant gets a fresh problem (same seed).
-        if (!reference) {
-          reference = family->make_instance(size, dtype);
-          reference->run_reference();
-        }
-        auto instance = family->make_instance(size, dtype);
-        instance->run(v, 1);
-        double error = max_rel_error(instance->output(), reference->output());
-        EXPECT_LE(error, family->tolerance(dtype))
-            << family->name << "/" << s.name << " " << to_string(dtype) << " " << size.str();
+        CheckResult c = checker.check(v);
+        EXPECT_TRUE(c.ok) << family->name << "/" << s.name << " " << to_string(dtype) << " " << size.str() << ": "
+                          << c.reason;
         ++checked;
       }
     }

@@ -3,6 +3,7 @@
 // is set up first (never measured), then the variant runs `iterations` times between on_enter()
 // and on_exit(). Profilers plug in as RegionHooks.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,31 @@ std::vector<Result> run_benchmarks(const RunOptions& options, const MachinePeak&
 // Returns +inf when sizes differ or `out` holds NaN.
 double max_rel_error(const OutputView& out, const OutputView& ref);
 
-// Correctness of one variant at one size: fresh problems (same seed) for reference and variant.
+// Correctness of one variant at one size against the family's plain reference.
 struct CheckResult {
   double max_rel_error = 0;
   bool ok = false;
-  std::string reason;
+  std::string reason;  // empty when ok: "max relative error 3e-05 exceeds tolerance 1e-10"
 };
+
+// "Fresh problem + reference output" in one place, for `kprof run`, `kprof bench` and the tests:
+// the reference runs once, at the first check, per family, size and dtype; every checked variant
+// gets a fresh problem of the same seed, so no variant sees another's writes. A variant that throws
+// propagates the exception.
+class ReferenceCheck {
+ public:
+  ReferenceCheck(const FamilyRecord& family, Size size, DType dtype);
+  ~ReferenceCheck();
+  CheckResult check(std::size_t variant);
+
+ private:
+  const FamilyRecord& family_;
+  Size size_;
+  DType dtype_;
+  std::unique_ptr<Instance> reference_;
+};
+
+// One check with its own reference (ReferenceCheck for several variants of one size).
 CheckResult check_variant(const FamilyRecord& family, std::size_t variant, const Size& size, DType dtype);
 
 // What really runs for a variant on this machine (VariantSpec::code_path or a description).
