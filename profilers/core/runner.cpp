@@ -244,17 +244,36 @@ std::vector<Result> run_benchmarks(const RunOptions& options, const MachinePeak&
   return results;
 }
 
-double run_region(const VariantRef& ref, const RegionOptions& options, RegionHooks& hooks) {
+double run_region(const VariantRef& ref, const RegionOptions& options, RegionHooks& hooks, std::int64_t* calls) {
   set_threads(options.threads);
   if (std::string why = isa_skip_reason(ref.family->variants[ref.variant].spec.isa); !why.empty())
     throw UsageError(ref.family->name + "/" + ref.family->variants[ref.variant].spec.name + " cannot run here: " + why);
+  const bool fill = options.iterations == 0;
+  if (fill && !(options.fill_seconds > 0))
+    throw UsageError("a kernel region needs --iterations >= 1 or a duration to fill");
   auto instance = ref.family->make_instance(options.size, options.dtype);
-  if (options.warmup) instance->run(ref.variant, 1);
+  std::int64_t iterations = options.iterations;
+  if (options.warmup || fill) instance->run(ref.variant, 1);
+  if (fill) {
+    // Warm calls, doubling until a batch lasts 10 ms: the warm-up call alone is up to 3x slower
+    // (first touch, cold caches) and would make the region that much shorter than asked.
+    std::int64_t batch = 1;
+    double took = 0;
+    for (;; batch *= 2) {
+      auto begin = Clock::now();
+      instance->run(ref.variant, batch);
+      took = seconds_since(begin);
+      if (took >= 0.01 || took >= options.fill_seconds) break;
+    }
+    const double per_call = std::max(took / static_cast<double>(batch), 1e-9);
+    iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(options.fill_seconds / per_call));
+  }
   hooks.on_enter();
   auto start = Clock::now();
-  instance->run(ref.variant, options.iterations);
+  instance->run(ref.variant, iterations);
   double seconds = seconds_since(start);
   hooks.on_exit();
+  if (calls) *calls = iterations;
   return seconds;
 }
 

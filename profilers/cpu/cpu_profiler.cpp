@@ -200,18 +200,13 @@ CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) 
   const FamilyRecord& f = *t.ref.family;
   const std::string stem = file_safe(f.name + "." + f.variants[t.ref.variant].spec.name + "." +
                                      std::string(to_string(t.dtype)) + "." + t.size.str());
-  if (t.iterations == 0) {
-    // Calibrate: enough calls to fill `seconds`, so that the profile holds seconds * frequency samples.
-    RegionOptions probe{t.size, t.dtype, 1, t.threads, true};
-    RegionHooks none;
-    double one = run_region(t.ref, probe, none);
-    t.iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(t.seconds / std::max(one, 1e-9)));
-  }
   const auto prof = out_dir / ("cpu." + stem + ".prof");
   const auto tmp = out_dir / (".tmp.cpu." + stem + ".prof");
   CpuProfilerHooks hooks(tmp);
-  RegionOptions o{t.size, t.dtype, t.iterations, t.threads, true};
-  double seconds = run_region(t.ref, o, hooks);
+  // Without --iterations: enough calls to fill `seconds`, so that the profile holds about
+  // seconds * frequency samples.
+  RegionOptions o{t.size, t.dtype, t.iterations, t.threads, true, t.iterations == 0 ? t.seconds : 0.0};
+  double seconds = run_region(t.ref, o, hooks, &t.iterations);
   std::filesystem::rename(tmp, prof);
   CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), self_exe().string() + " cpu");
   run.region_seconds = seconds;

@@ -146,6 +146,20 @@ TEST(Runner, CheckVariantUsesFreshProblems) {
   EXPECT_FALSE(bad.ok);
 }
 
+TEST(Runner, RegionFillsADurationWhenNoCallCountIsGiven) {
+  VariantRef ref = select_one("testfam/scalar");
+  RegionHooks none;
+  std::int64_t calls = 0;
+  RegionOptions fill{Size({{"n", 64}}), DType::f32, 0, 1, true, 0.02};
+  EXPECT_GT(run_region(ref, fill, none, &calls), 0.0);
+  EXPECT_GT(calls, 1);  // a 64-element kernel: thousands of calls in 20 ms
+  RegionOptions fixed{Size({{"n", 64}}), DType::f32, 3, 1, true};
+  run_region(ref, fixed, none, &calls);
+  EXPECT_EQ(calls, 3);
+  RegionOptions neither{Size({{"n", 64}}), DType::f32, 0, 1, true};
+  EXPECT_THROW(run_region(ref, neither, none), UsageError);
+}
+
 TEST(Runner, OneReferenceCheckServesEveryVariantOfASize) {
   ReferenceCheck checker(*registry().find("testfam"), Size({{"n", 64}}), DType::f32);
   EXPECT_TRUE(checker.check(0).ok);

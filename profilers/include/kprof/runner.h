@@ -75,10 +75,15 @@ struct RegionOptions {
   std::int64_t iterations = 1;
   int threads = 1;
   bool warmup = true;  // one call before the region (page faults, lazy BLAS init stay outside)
+  // With iterations == 0: as many calls as fill this many seconds, estimated from warm calls after
+  // the warm-up (so the problem is built once, not once to calibrate and once to run).
+  double fill_seconds = 0;
 };
 
-// Sets up the problem, then runs the variant inside the hooks. Returns the region's wall time.
-double run_region(const VariantRef& ref, const RegionOptions& options, RegionHooks& hooks);
+// Sets up the problem, then runs the variant inside the hooks. Returns the region's wall time;
+// `calls`, when given, receives the number of calls made inside the region.
+double run_region(const VariantRef& ref, const RegionOptions& options, RegionHooks& hooks,
+                  std::int64_t* calls = nullptr);
 
 // Sets the thread count everywhere kprof controls it (OpenBLAS, OpenMP, threaded variants).
 void set_threads(int threads);
