@@ -52,17 +52,30 @@ for family in sgd distances nmf; do
   "$kprof" mem "$family" -q --out "memory/$family" -f none
 done
 
-# One page with every Markdown report, in the order above.
+# One page with every Markdown report, in the order above. Every report carries its "## Environment"
+# section (it must stand alone); on the one page, a section identical to one already shown is
+# replaced by a pointer to it, instead of the same table ten times.
+env_section() { awk '/^## Environment$/ {on = 1; print; next} on && /^#/ {exit} on' "$1"; }
+without_env() { awk '/^## Environment$/ {on = 1; next} on && /^#/ {on = 0} !on' "$1"; }
 {
   echo "# kprof report"
   echo
   echo "Made by \`scripts/run.sh\` on $(date -u +%Y-%m-%dT%H:%MZ), commit ${KPROF_GIT_COMMIT:-unknown}."
+  shown_env=""
   for md in run.md $(find lines callgrind cpu memory -name '*.md' | sort); do
     echo
     echo "---"
     echo
     echo "<!-- $md -->"
-    cat "$md"
+    this_env=$(env_section "$md")
+    if [ -n "$this_env" ] && [ "$this_env" = "$shown_env" ]; then
+      echo "*Environment: as in the first report above that shows it.*"
+      echo
+      without_env "$md"
+    else
+      cat "$md"
+      [ -n "$this_env" ] && [ -z "$shown_env" ] && shown_env=$this_env
+    fi
   done
 } >report.md
 

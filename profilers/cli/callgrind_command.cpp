@@ -2,6 +2,7 @@
 // and side-by-side comparisons of a family's variants. Also the hidden `kprof region`, the child
 // process that profilers re-run: it sets a problem up and runs the region with their hooks.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -188,6 +189,16 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
       Table lines = hot_lines_table(h, 3);
       std::string hottest = h.lines.empty() ? "-" : lines.rows.empty() ? "-" : lines.rows[0][lines.rows[0].size() - 3];
       std::string source = h.lines.empty() || lines.rows.empty() ? "" : lines.rows[0][lines.rows[0].size() - 2];
+      // Code without debug information (a distribution's OpenBLAS) has no line to name: say which
+      // function and library the cost is in instead of "???:0".
+      // The "???" line sums every such function's cost; name the largest of them.
+      if (hottest.rfind("???", 0) == 0)
+        for (const HotFunction& f : h.functions)
+          if (f.file.empty() || f.file.rfind("???", 0) == 0) {
+            hottest = f.name + " (no line info)";
+            source = f.object.empty() ? "" : "in " + std::filesystem::path(f.object).filename().string();
+            break;
+          }
       rows.push_back({per_call,
                       {name, format_count(static_cast<std::int64_t>(per_call)),
                        flops > 0 ? format_fixed(per_call / flops, 3) : "-", "", hottest, source}});
