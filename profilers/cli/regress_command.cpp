@@ -228,7 +228,7 @@ int confirm_time_alarms(Comparison& gate, const Sides& first, const std::string&
     Comparison pooled = regress::compare_runs(regress::pool_time_samples(first.baseline, s.baseline),
                                               regress::pool_time_samples(first.current, s.current), options,
                                               gate.baseline_source, gate.current_source);
-    dismissed += regress::apply_confirmation(gate, rerun, pooled);
+    dismissed += regress::apply_confirmation(gate, rerun, pooled, options.alpha);
   }
   return dismissed;
 }

@@ -68,7 +68,7 @@ Measured measure_twice(double base_ns, double first_ns, double again_ns, double 
   m.gate = compare_runs(b1, c1, paired(), "base", "cur");
   Comparison rerun = compare_runs(b2, c2, paired(), "base", "cur");
   Comparison pooled = compare_runs(pool_time_samples(b1, b2), pool_time_samples(c1, c2), paired(), "base", "cur");
-  m.dismissed = apply_confirmation(m.gate, rerun, pooled);
+  m.dismissed = apply_confirmation(m.gate, rerun, pooled, 0.05);
   return m;
 }
 
@@ -110,6 +110,45 @@ TEST(Confirm, TheCrossMetricNoteFollowsTheConfirmedVerdict) {
   bool noted = false;
   for (const auto& n : real.gate.benchmarks.at(0).notes) noted |= n.find("metrics disagree: instructions flat") == 0;
   EXPECT_TRUE(noted);
+}
+
+// The re-measurement's own verdict can be "inconclusive" only because one spoiled pair widened its
+// bootstrap CI; a significant rank test and a change beyond the threshold still repeat the alarm
+// (the pooled finding must be a regression either way).
+Comparison one_time_finding(Verdict v, double change, double p) {
+  Comparison c;
+  BenchmarkComparison bc;
+  bc.key = kKey;
+  Finding f;
+  f.metric = Metric::time;
+  f.verdict = v;
+  f.change_pct = change;
+  f.threshold_pct = 10;
+  f.p_value = p;
+  f.measurement = "wall time ...";
+  bc.findings.push_back(f);
+  c.benchmarks.push_back(bc);
+  return c;
+}
+
+TEST(Confirm, ASignificantRepeatBeyondTheThresholdConfirmsEvenWithAWideInterval) {
+  Comparison pooled = one_time_finding(Verdict::regression, 12, 0.001);
+  Comparison gate = one_time_finding(Verdict::regression, 13, 0.002);
+  EXPECT_EQ(apply_confirmation(gate, one_time_finding(Verdict::inconclusive, 12, 0.01), pooled, 0.05), 0);
+  EXPECT_EQ(gate.regressions(), 1);
+  // Not significant on its own, or not beyond the threshold: not repeated.
+  gate = one_time_finding(Verdict::regression, 13, 0.002);
+  EXPECT_EQ(apply_confirmation(gate, one_time_finding(Verdict::inconclusive, 12, 0.2), pooled, 0.05), 1);
+  EXPECT_EQ(gate.regressions(), 0);
+  gate = one_time_finding(Verdict::regression, 13, 0.002);
+  EXPECT_EQ(apply_confirmation(gate, one_time_finding(Verdict::unchanged, 8, 0.01), pooled, 0.05), 1);
+  EXPECT_EQ(gate.regressions(), 0);
+  // A repeat is not enough when the pooled samples do not show a regression.
+  gate = one_time_finding(Verdict::regression, 13, 0.002);
+  EXPECT_EQ(apply_confirmation(gate, one_time_finding(Verdict::regression, 12, 0.01),
+                               one_time_finding(Verdict::inconclusive, 11, 0.01), 0.05),
+            1);
+  EXPECT_EQ(gate.regressions(), 0);
 }
 
 TEST(Confirm, SuspectsAreSlowerFindingsThatAlarmedOrWereInconclusive) {

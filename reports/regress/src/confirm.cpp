@@ -61,7 +61,7 @@ Run pool_time_samples(const Run& first, const Run& rerun) {
   return pooled;
 }
 
-int apply_confirmation(Comparison& gate, const Comparison& rerun, const Comparison& pooled) {
+int apply_confirmation(Comparison& gate, const Comparison& rerun, const Comparison& pooled, double alpha) {
   int dismissed = 0;
   for (auto& bc : gate.benchmarks) {
     Finding* first = time_finding(bc);
@@ -76,7 +76,9 @@ int apply_confirmation(Comparison& gate, const Comparison& rerun, const Comparis
     const std::string repeat = "re-measurement (fresh alternations, current build first): " + again->measurement +
                                " -> " + std::string(to_string(again->verdict));
     Finding out = *both;
-    if (again->verdict == Verdict::regression && both->verdict == Verdict::regression) {
+    const bool repeated = again->verdict == Verdict::regression ||
+                          (again->change_pct > again->threshold_pct && again->p_value && *again->p_value < alpha);
+    if (repeated && both->verdict == Verdict::regression) {
       out.explanation =
           both->explanation + "; confirmed by a re-measurement with fresh alternations (" + change_text(*again) + ")";
     } else {

@@ -3,8 +3,8 @@
 // can slow one side of an interleaved measurement for seconds: an A/A comparison here once gave
 // +12.6% at p=0.0003 (docs/REGRESS.md). So a suspect is measured twice: a time finding that is a
 // regression, or beyond the threshold but inconclusive, is re-measured with fresh alternations of
-// the same two binaries, and it is an alert only when the re-measurement on its own and both
-// measurements pooled show a regression. A real slowdown repeats; a load burst rarely does.
+// the same two binaries, and it is an alert only when the re-measurement on its own repeats it and
+// both measurements pooled show a regression. A real slowdown repeats; a load burst rarely does.
 #include <string>
 #include <vector>
 
@@ -21,8 +21,11 @@ std::vector<std::string> time_suspects(const Comparison& gate);
 Run pool_time_samples(const Run& first, const Run& rerun);
 
 // Replaces the time finding of every suspect of `gate` that `rerun` measured with the confirmed
-// verdict: the pooled figures, explained with both measurements. Returns how many alarms of the
-// first measurement were not confirmed.
-int apply_confirmation(Comparison& gate, const Comparison& rerun, const Comparison& pooled);
+// verdict: the pooled figures, explained with both measurements. A suspect stays an alert when the
+// pooled samples show a regression and the re-measurement repeats it on its own: slower beyond the
+// threshold with the rank test below `alpha` (its bootstrap CI may still include no change: one
+// pair spoiled by a load burst widens it, and the pooled CI already has to exclude it). Returns how
+// many alarms of the first measurement were not confirmed.
+int apply_confirmation(Comparison& gate, const Comparison& rerun, const Comparison& pooled, double alpha);
 
 }  // namespace kprof::regress
