@@ -45,6 +45,12 @@ std::string sparkline(const std::vector<double>& v) {
   return s;
 }
 
+std::string signed_pct(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%+.1f%%", v);
+  return text;
+}
+
 std::string value_text(const std::string& metric, double v) {
   if (metric == "time") return format_duration_ns(v);
   if (metric == "memory") return format_fixed(v / 1024.0, 1) + " KiB";
@@ -96,13 +102,10 @@ int show(const HistoryArgs& a) {
     std::string steps_text;
     for (const auto& s : history::detect_steps(values, fingerprints, step_options)) {
       const auto& p = points[s.index];
-      char change[32];
-      std::snprintf(change, sizeof change, "%+.1f%%", s.change_pct);
-      steps_text += (steps_text.empty() ? "" : ", ") + std::string(change) + " at " + p.commit.substr(0, 10);
+      steps_text += (steps_text.empty() ? "" : ", ") + signed_pct(s.change_pct) + " at " + p.commit.substr(0, 10);
       found.push_back({key, p, fingerprints[s.index - 1], s});
     }
-    char change[32];
-    std::snprintf(change, sizeof change, "%+.1f%%", (values.back() / values.front() - 1.0) * 100.0);
+    const std::string change = signed_pct((values.back() / values.front() - 1.0) * 100.0);
     t.rows.push_back({key, std::to_string(values.size()), value_text(a.metric, values.front()),
                       value_text(a.metric, values.back()), change, sparkline(values),
                       steps_text.empty() ? "-" : steps_text});
@@ -125,9 +128,7 @@ int show(const HistoryArgs& a) {
   int code_steps = 0;
   for (const auto& f : found) {
     const auto& s = f.step;
-    char change[32];
-    std::snprintf(change, sizeof change, "%+.1f%%", s.change_pct);
-    std::string line = f.key + ": step " + change + " (" + value_text(a.metric, s.before) + " -> " +
+    std::string line = f.key + ": step " + signed_pct(s.change_pct) + " (" + value_text(a.metric, s.before) + " -> " +
                        value_text(a.metric, s.after) + ") at run " + std::to_string(f.at.run_id) + ", commit " +
                        f.at.commit + ", " + f.at.created_utc;
     if (s.fingerprint_changed)
