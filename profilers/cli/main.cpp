@@ -53,13 +53,16 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return 2;
+    return kExitUsage;
   } catch (const UsageError& e) {
     std::cerr << "kprof: error: " << e.what() << "\n";
-    return 2;
+    return kExitUsage;
+  } catch (const ToolError& e) {
+    std::cerr << "kprof: error: " << e.what() << "\n";
+    return kExitToolFailed;
   } catch (const std::exception& e) {
-    std::cerr << "kprof: internal error: " << e.what() << "\n";
-    return 3;
+    std::cerr << "kprof: internal error (a bug in kprof; please report it): " << e.what() << "\n";
+    return kExitInternal;
   }
   return ctx.exit_code;
 }
