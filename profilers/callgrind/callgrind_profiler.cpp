@@ -109,9 +109,9 @@ std::filesystem::path require_valgrind() {
 }
 
 std::string callgrind_file_name(const KernelTarget& t) {
-  const FamilyRecord& f = *t.ref.family;
-  return file_safe("callgrind.out." + f.name + "." + f.variants[t.ref.variant].spec.name + "." +
-                   std::string(to_string(t.dtype)) + "." + t.size.str());
+  const Job& job = t.job;
+  return file_safe("callgrind.out." + job.family().name + "." + job.variant().name + "." +
+                   std::string(to_string(job.dtype)) + "." + job.size.str());
 }
 
 CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions& options) {
@@ -121,24 +121,21 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
   const auto tmp = options.out_dir / (".tmp." + name);
   const auto log = options.out_dir / (".tmp." + name + ".log");
   const auto report = options.out_dir / (".tmp." + name + ".json");
-  const FamilyRecord& f = *t.ref.family;
   // Valgrind (up to 3.22 at least) does not emulate AVX-512 and hides it from CPUID, so such a
   // variant would only fail inside valgrind with a confusing log: say why up front instead.
-  if (f.variants[t.ref.variant].spec.isa == Isa::avx512)
-    throw UsageError(f.name + "/" + f.variants[t.ref.variant].spec.name +
+  if (t.job.variant().isa == Isa::avx512)
+    throw UsageError(t.job.name() +
                      " needs AVX-512, which valgrind does not emulate: profile an avx2 or blas variant under "
                      "callgrind, or this one with `kprof cpu` / `kprof lines`");
   RemoveOnFailure cleanup{{tmp, log, report}};
   auto args = valgrind_args(valgrind, options, tmp, log);
   args.insert(args.begin() + 2, {"--instr-atstart=no", "--collect-atstart=no"});
-  for (const std::string& a :
-       {self_exe().string(), std::string("region"), f.name + "/" + f.variants[t.ref.variant].spec.name,
-        std::string("-s"), t.size.str(), std::string("-t"), std::string(to_string(t.dtype)),
-        std::string("--iterations"), std::to_string(t.iterations), std::string("--threads"), std::to_string(t.threads),
-        std::string("--collector"), std::string("callgrind"), std::string("--report"), report.string()})
-    args.push_back(a);
+  args.insert(args.end(), {self_exe().string(), "region"});
+  for (const std::string& a : t.job.to_args()) args.push_back(a);
+  args.insert(args.end(),
+              {"--iterations", std::to_string(t.iterations), "--collector", "callgrind", "--report", report.string()});
   auto start = std::chrono::steady_clock::now();
-  run_valgrind(args, log, "/dev/null", f.name + "/" + f.variants[t.ref.variant].spec.name);
+  run_valgrind(args, log, "/dev/null", t.job.name());
   double total = seconds_since(start);
   CallgrindRun run = finish(tmp, options.out_dir / name);
   run.total_seconds = total;
@@ -176,12 +173,12 @@ CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const C
 }
 
 nlohmann::json callgrind_result_json(const KernelTarget& t, const CallgrindRun& run, std::size_t top) {
-  const FamilyRecord& f = *t.ref.family;
-  nlohmann::json j = result_identity_json(f.name, f.variants[t.ref.variant].spec.name, t.dtype, t.size);
+  const Job& job = t.job;
+  nlohmann::json j = result_identity_json(job.family().name, job.variant().name, job.dtype, job.size);
   auto totals = run.profile.totals();
-  double flops = f.flops ? f.flops(t.size) : 0.0;
+  double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
   j.update({{"iterations", t.iterations},
-            {"threads", t.threads},
+            {"threads", job.threads},
             {"events", events_json(run.profile, totals, 1.0)},
             {"per_call", events_json(run.profile, totals, static_cast<double>(t.iterations))},
             {"flops_per_call", flops},

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kprof/job.h"
 #include "kprof/kernel.h"
 #include "kprof/registry.h"
 #include "kprof/reports/callgrind_hotspots.h"
@@ -47,11 +48,8 @@ struct CallgrindRun {
 };
 
 struct KernelTarget {
-  VariantRef ref;
-  Size size;
-  DType dtype = DType::f64;
+  Job job;
   std::int64_t iterations = 1;
-  int threads = 1;
 };
 
 // callgrind.out.<family>.<variant>.<dtype>.<size>

@@ -6,17 +6,20 @@
 
 #include "commands.h"
 #include "kprof/errors.h"
+#include "kprof/job.h"
 #include "kprof/registry.h"
 #include "kprof/runner.h"
 
 namespace kprof::cli {
 namespace {
 
-void register_benchmark(FamilyRecord* family, std::size_t v, const Size& size, DType dtype) {
-  std::string name =
-      family->name + "/" + family->variants[v].spec.name + "/" + std::string(to_string(dtype)) + "/" + size.str();
-  benchmark::RegisterBenchmark(name.c_str(), [family, v, size, dtype](benchmark::State& state) {
-    if (std::string why = isa_skip_reason(family->variants[v].spec.isa); !why.empty()) {
+void register_benchmark(const Job& job) {
+  benchmark::RegisterBenchmark(job.key().c_str(), [job](benchmark::State& state) {
+    const FamilyRecord* family = job.target.family;
+    const std::size_t v = job.target.variant;
+    const Size& size = job.size;
+    const DType dtype = job.dtype;
+    if (std::string why = isa_skip_reason(job.variant().isa); !why.empty()) {
       state.SkipWithError(("skipped: " + why).c_str());
       return;
     }
@@ -51,21 +54,8 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants")->check(CLI::Range(1, 1024));
   sub->callback([args, &ctx] {
     set_threads(args->threads);
-    std::vector<DType> dtypes = args->dtype == "both" ? std::vector<DType>{DType::f64, DType::f32}
-                                                      : std::vector<DType>{dtype_from_string(args->dtype)};
-    for (const Selection& s : select(args->filters)) {
-      std::vector<Size> sizes;
-      if (!args->sizes.empty()) {
-        for (const auto& spec : args->sizes) sizes.push_back(parse_size(s.family->params, spec));
-      } else if (!s.family->default_sizes.empty()) {
-        for (const auto& spec : s.family->default_sizes) sizes.push_back(parse_size(s.family->params, spec));
-      } else {
-        sizes.push_back(default_size(s.family->params));
-      }
-      for (const Size& size : sizes)
-        for (DType d : dtypes)
-          for (std::size_t v : s.variants) register_benchmark(s.family, v, size, d);
-    }
+    for (const Job& job : plan_jobs(args->filters, args->sizes, parse_dtypes(args->dtype), args->threads))
+      register_benchmark(job);
     std::vector<std::string> storage = {"kprof bench"};
     for (const auto& a : ctx.passthrough) storage.push_back(a);
     std::vector<char*> argv;

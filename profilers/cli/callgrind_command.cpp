@@ -39,12 +39,6 @@ struct CallgrindArgs {
   bool quiet = false;
 };
 
-Size size_for(const FamilyRecord& family, const std::string& spec) {
-  if (!spec.empty()) return parse_size(family.params, spec);
-  if (!family.default_sizes.empty()) return parse_size(family.params, family.default_sizes.front());
-  return default_size(family.params);
-}
-
 const char* kCacheNote =
     "note: valgrind's cache model is simple (two levels, LRU, no prefetcher, no timing): its miss counts show "
     "trends, not this CPU's real misses.\n";
@@ -133,20 +127,15 @@ void profile_program(Context& ctx, const CallgrindArgs& a) {
              "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
 }
 
-KernelTarget target_for(const VariantRef& ref, const CallgrindArgs& a) {
-  KernelTarget t{ref, size_for(*ref.family, a.size), dtype_from_string(a.dtype), a.iterations, a.threads};
-  return t;
-}
-
 void profile_kernel(Context& ctx, const CallgrindArgs& a) {
-  KernelTarget t = target_for(select_one(a.target), a);
-  const FamilyRecord& f = *t.ref.family;
+  KernelTarget t{resolve_job(a.target, a.size, dtype_from_string(a.dtype), a.threads), a.iterations};
+  const Job& job = t.job;
   if (!a.quiet) std::cerr << "kprof: running " << a.target << " under callgrind (region only)...\n";
   CallgrindRun run = run_callgrind_kernel(t, options_from(a));
-  double flops = f.flops ? f.flops(t.size) : 0.0;
+  double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
   std::ostringstream out;
-  out << "callgrind: " << f.name << "/" << f.variants[t.ref.variant].spec.name << " " << to_string(t.dtype) << " "
-      << t.size.str() << ", " << t.iterations << " iteration(s), kernel region only\n"
+  out << "callgrind: " << job.name() << " " << to_string(job.dtype) << " " << job.size.str() << ", " << t.iterations
+      << " iteration(s), kernel region only\n"
       << "file: " << run.file.string() << "\n"
       << totals_line(run.profile, t.iterations, flops) << (a.cache_sim ? kCacheNote : "")
       << hotspot_report(run.profile, a.top, false);
@@ -156,54 +145,52 @@ void profile_kernel(Context& ctx, const CallgrindArgs& a) {
 }
 
 void compare_variants(Context& ctx, const CallgrindArgs& a) {
-  auto selections = select({a.target});
+  const std::vector<Job> jobs = plan_jobs_at({a.target}, a.size, dtype_from_string(a.dtype), a.threads);
   nlohmann::json results = nlohmann::json::array();
   Table summary;
   summary.header = {"variant", "Ir/call", "Ir/FLOP", "vs best", "hottest line", "source"};
   summary.left_aligned = {true, false, false, false, true, true};
   std::ostringstream details;
   std::vector<std::pair<double, std::vector<std::string>>> rows;
-  for (const auto& s : selections) {
-    for (std::size_t v : s.variants) {
-      KernelTarget t = target_for(VariantRef{s.family, v}, a);
-      const std::string name = s.family->name + "/" + s.family->variants[v].spec.name;
-      if (!a.quiet) std::cerr << "kprof: running " << name << " under callgrind...\n";
-      CallgrindRun run;
-      try {
-        run = run_callgrind_kernel(t, options_from(a));
-      } catch (const UsageError& e) {
-        // A variant that cannot run here (missing ISA) is reported, the others still compared.
-        if (std::string(e.what()).find("valgrind is not installed") != std::string::npos) throw;
-        std::string why = e.what();
-        if (why.rfind(name + " ", 0) == 0) why = why.substr(name.size() + 1);
-        why = why.substr(0, why.find('\n'));
-        rows.push_back({-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why}});
-        details << "\n" << name << ": skipped: " << e.what() << "\n";
-        continue;
-      }
-      results.push_back(callgrind_result_json(t, run, a.top));
-      auto totals = run.profile.totals();
-      double per_call = static_cast<double>(totals.empty() ? 0 : totals[0]) / static_cast<double>(t.iterations);
-      double flops = s.family->flops ? s.family->flops(t.size) : 0.0;
-      Hotspots h = compute_hotspots(run.profile);
-      Table lines = hot_lines_table(h, 3);
-      std::string hottest = h.lines.empty() ? "-" : lines.rows.empty() ? "-" : lines.rows[0][lines.rows[0].size() - 3];
-      std::string source = h.lines.empty() || lines.rows.empty() ? "" : lines.rows[0][lines.rows[0].size() - 2];
-      // Code without debug information (a distribution's OpenBLAS) has no line to name: say which
-      // function and library the cost is in instead of "???:0".
-      // The "???" line sums every such function's cost; name the largest of them.
-      if (hottest.rfind("???", 0) == 0)
-        for (const HotFunction& f : h.functions)
-          if (f.file.empty() || f.file.rfind("???", 0) == 0) {
-            hottest = f.name + " (no line info)";
-            source = f.object.empty() ? "" : "in " + std::filesystem::path(f.object).filename().string();
-            break;
-          }
-      rows.push_back({per_call,
-                      {name, format_count(static_cast<std::int64_t>(per_call)),
-                       flops > 0 ? format_fixed(per_call / flops, 3) : "-", "", hottest, source}});
-      details << "\n" << name << ": hottest lines\n" << lines.text();
+  for (const Job& job : jobs) {
+    KernelTarget t{job, a.iterations};
+    const std::string name = job.name();
+    if (!a.quiet) std::cerr << "kprof: running " << name << " under callgrind...\n";
+    CallgrindRun run;
+    try {
+      run = run_callgrind_kernel(t, options_from(a));
+    } catch (const UsageError& e) {
+      // A variant that cannot run here (missing ISA) is reported, the others still compared.
+      if (std::string(e.what()).find("valgrind is not installed") != std::string::npos) throw;
+      std::string why = e.what();
+      if (why.rfind(name + " ", 0) == 0) why = why.substr(name.size() + 1);
+      why = why.substr(0, why.find('\n'));
+      rows.push_back({-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why}});
+      details << "\n" << name << ": skipped: " << e.what() << "\n";
+      continue;
     }
+    results.push_back(callgrind_result_json(t, run, a.top));
+    auto totals = run.profile.totals();
+    double per_call = static_cast<double>(totals.empty() ? 0 : totals[0]) / static_cast<double>(t.iterations);
+    double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
+    Hotspots h = compute_hotspots(run.profile);
+    Table lines = hot_lines_table(h, 3);
+    std::string hottest = h.lines.empty() ? "-" : lines.rows.empty() ? "-" : lines.rows[0][lines.rows[0].size() - 3];
+    std::string source = h.lines.empty() || lines.rows.empty() ? "" : lines.rows[0][lines.rows[0].size() - 2];
+    // Code without debug information (a distribution's OpenBLAS) has no line to name: say which
+    // function and library the cost is in instead of "???:0".
+    // The "???" line sums every such function's cost; name the largest of them.
+    if (hottest.rfind("???", 0) == 0)
+      for (const HotFunction& f : h.functions)
+        if (f.file.empty() || f.file.rfind("???", 0) == 0) {
+          hottest = f.name + " (no line info)";
+          source = f.object.empty() ? "" : "in " + std::filesystem::path(f.object).filename().string();
+          break;
+        }
+    rows.push_back({per_call,
+                    {name, format_count(static_cast<std::int64_t>(per_call)),
+                     flops > 0 ? format_fixed(per_call / flops, 3) : "-", "", hottest, source}});
+    details << "\n" << name << ": hottest lines\n" << lines.text();
   }
   double best = 0;
   for (const auto& [ir, row] : rows)
@@ -258,32 +245,26 @@ void add_callgrind_command(CLI::App& app, Context& ctx) {
     profile_kernel(ctx, *a);
   });
 
-  // The child process profilers re-run: hidden from --help.
+  // The child process profilers re-run: hidden from --help. The job comes as Job::to_args() wrote
+  // it (family/variant -s SIZE -t DTYPE --threads N), read back by Job::from_args.
   struct RegionArgs {
-    std::string target, size, dtype = "f64", collector = "none", cpu_profile, report;
+    std::string collector = "none", cpu_profile, report;
     std::int64_t iterations = 1;
-    int threads = 1;
   };
   auto r = std::make_shared<RegionArgs>();
   CLI::App* region = app.add_subcommand("region", "Run one kernel region with a profiler's hooks (internal)");
   region->group("");
-  region->add_option("target", r->target, "family/variant")->required();
-  region->add_option("-s,--size", r->size, "size");
-  region->add_option("-t,--dtype", r->dtype, "f32 or f64");
+  region->allow_extras();  // the job's arguments, for Job::from_args
   region->add_option("--iterations", r->iterations, "kernel calls in the region")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  region->add_option("--threads", r->threads, "threads")->check(CLI::Range(1, 1024));
   region->add_option("--collector", r->collector, "none, callgrind or cpu")
       ->check(CLI::IsMember({"none", "callgrind", "cpu"}));
   region->add_option("--cpu-profile", r->cpu_profile, "gperftools profile file (collector cpu)");
   region->add_option("--report", r->report, "JSON file for the region's wall time");
-  region->callback([r] {
-    VariantRef ref = select_one(r->target);
+  region->callback([r, region] {
+    const Job job = Job::from_args(region->remaining());
     RegionOptions o;
-    o.size = size_for(*ref.family, r->size);
-    o.dtype = dtype_from_string(r->dtype);
     o.iterations = r->iterations;
-    o.threads = r->threads;
     std::unique_ptr<RegionHooks> hooks;
     if (r->collector == "callgrind")
       hooks = std::make_unique<CallgrindRegionHooks>();
@@ -291,7 +272,7 @@ void add_callgrind_command(CLI::App& app, Context& ctx) {
       hooks = std::make_unique<CpuProfilerHooks>(r->cpu_profile.empty() ? "kprof.prof" : r->cpu_profile);
     else
       hooks = std::make_unique<RegionHooks>();
-    double seconds = run_region(ref, o, *hooks);
+    double seconds = run_region(job, o, *hooks);
     if (!r->report.empty())
       write_file_atomically(r->report, nlohmann::json{{"seconds", seconds}, {"iterations", r->iterations}}.dump());
   });

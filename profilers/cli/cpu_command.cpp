@@ -83,17 +83,13 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
       out << "cpu: " << ctx.passthrough[0] << " (whole program)\n";
     } else {
       if (a->target.empty()) throw UsageError("name a kernel (family/variant) or a program after --");
-      VariantRef ref = select_one(a->target);
-      Size size = a->size.empty() ? (ref.family->default_sizes.empty()
-                                         ? default_size(ref.family->params)
-                                         : parse_size(ref.family->params, ref.family->default_sizes.front()))
-                                  : parse_size(ref.family->params, a->size);
-      CpuKernelTarget t{ref, size, dtype_from_string(a->dtype), a->iterations, a->seconds, a->threads, a->frequency};
+      CpuKernelTarget t{resolve_job(a->target, a->size, dtype_from_string(a->dtype), a->threads), a->iterations,
+                        a->seconds, a->frequency};
       if (!a->quiet) std::cerr << "kprof: sampling " << a->target << " at " << a->frequency << " Hz...\n";
       run = run_cpu_kernel(t, dir);
       result = cpu_result_json(t, run, a->top);
-      out << "cpu: " << a->target << " " << a->dtype << " " << size.str() << ", " << t.iterations << " iteration(s) in "
-          << format_fixed(run.region_seconds, 2) << " s, kernel region only\n";
+      out << "cpu: " << a->target << " " << a->dtype << " " << t.job.size.str() << ", " << t.iterations
+          << " iteration(s) in " << format_fixed(run.region_seconds, 2) << " s, kernel region only\n";
     }
     out << "files: " << run.profile_file.string() << ", " << run.callgrind_file.string() << " (kcachegrind)\n"
         << sample_tables(run, a->frequency, a->top, false);

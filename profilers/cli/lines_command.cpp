@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/job.h"
 #include "kprof/lines.h"
 #include "kprof/lines/callgrind.h"
 #include "kprof/lines/collector.h"
@@ -106,25 +107,16 @@ void add_lines_command(CLI::App& app, Context& ctx) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
   sub->callback([args, &ctx] {
-    VariantRef ref = select_one(args->target);
+    const Job job = resolve_job(args->target, args->size, dtype_from_string(args->dtype), args->threads);
     RegionOptions options;
-    const FamilyRecord& family = *ref.family;
-    if (!args->size.empty())
-      options.size = parse_size(family.params, args->size);
-    else if (!family.default_sizes.empty())
-      options.size = parse_size(family.params, family.default_sizes.front());
-    else
-      options.size = default_size(family.params);
-    options.dtype = dtype_from_string(args->dtype);
     options.iterations = args->iterations;
-    options.threads = args->threads;
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
     if (!lines::binary_is_instrumented()) hand_over_to_instrumented_flavour();
 
     lines::ClockInfo clock = lines::calibrate();
     LineHooks hooks(clock);
-    double seconds = run_region(ref, options, hooks);
-    const std::string name = family.name + "/" + family.variants[ref.variant].spec.name;
+    double seconds = run_region(job, options, hooks);
+    const std::string name = job.name();
     if (hooks.snapshot.sites.empty())
       throw UsageError(name + " ran " + std::to_string(args->iterations) +
                        " time(s) without reaching a single KPROF_LINE marker: it has no markers. Put KPROF_FUNCTION "
@@ -133,21 +125,21 @@ void add_lines_command(CLI::App& app, Context& ctx) {
     lines::Report report = lines::build_report(hooks.snapshot);
 
     nlohmann::json section = lines::to_json(report);
-    section["family"] = family.name;
-    section["variant"] = family.variants[ref.variant].spec.name;
-    section["dtype"] = std::string(to_string(options.dtype));
-    section["size"] = options.size.str();
+    section["family"] = job.family().name;
+    section["variant"] = job.variant().name;
+    section["dtype"] = std::string(to_string(job.dtype));
+    section["size"] = job.size.str();
     section["iterations"] = options.iterations;
     section["region_wall_ns"] = seconds * 1e9;
-    std::string heading = "kprof lines " + name + "  " + std::string(to_string(options.dtype)) + "  " +
-                          options.size.str() + "  iterations=" + std::to_string(options.iterations) +
-                          (options.threads > 1 ? "  threads=" + std::to_string(options.threads) : "") +
-                          "  region wall " + format_duration_ns(seconds * 1e9) + "\n";
+    std::string heading = "kprof lines " + name + "  " + std::string(to_string(job.dtype)) + "  " + job.size.str() +
+                          "  iterations=" + std::to_string(options.iterations) +
+                          (job.threads > 1 ? "  threads=" + std::to_string(job.threads) : "") + "  region wall " +
+                          format_duration_ns(seconds * 1e9) + "\n";
     std::string text = heading + lines::render_text(report);
     std::string markdown = "\n# kprof lines " + name + "\n\n" + heading + lines::render_markdown(report);
 
     if (!args->out_dir.empty()) {
-      Run run = new_run(ctx, options.threads);
+      Run run = new_run(ctx, job.threads);
       run.sections["lines"] = section;
       std::filesystem::path dir = args->out_dir;
       std::filesystem::path callgrind = dir / "callgrind.out.lines";

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/job.h"
 #include "kprof/memory.h"
 #include "kprof/registry.h"
 #include "kprof/reports/run_json.h"
@@ -56,39 +57,23 @@ class MemoryRegion : public RegionHooks {
   std::unique_ptr<MemoryScope> scope_;
 };
 
-std::vector<Traced> trace_kernels(const MemArgs& args) {
-  DType dtype = dtype_from_string(args.dtype);
+std::vector<Traced> trace_kernels(const std::vector<Job>& jobs, const MemArgs& args) {
   std::vector<Traced> out;
-  for (const Selection& sel : select(args.filters)) {
-    const FamilyRecord& family = *sel.family;
-    Size size = !args.size.empty()              ? parse_size(family.params, args.size)
-                : !family.default_sizes.empty() ? parse_size(family.params, family.default_sizes.front())
-                                                : default_size(family.params);
-    for (std::size_t v : sel.variants) {
-      const std::string variant = family.variants[v].spec.name;
-      const std::string key = family.name + "/" + variant + "/" + std::string(to_string(dtype)) + "/" + size.str();
-      if (std::string why = isa_skip_reason(family.variants[v].spec.isa); !why.empty()) {
-        if (!args.quiet) std::cerr << "kprof: skipped " << key << ": " << why << "\n";
-        continue;
-      }
-      if (!args.quiet) std::cerr << "kprof: tracing " << key << "\n";
-      RegionOptions options;
-      options.size = size;
-      options.dtype = dtype;
-      options.iterations = args.iterations;
-      MemoryRegion hooks(key, args.iterations);
-      run_region(VariantRef{sel.family, v}, options, hooks);
-      Traced t{std::move(hooks.report), {}, file_safe(key)};
-      nlohmann::json size_json = nlohmann::json::object();
-      for (const auto& [name, value] : size.values()) size_json[name] = value;
-      t.entry = {{"key", key},
-                 {"family", family.name},
-                 {"variant", variant},
-                 {"dtype", to_string(dtype)},
-                 {"size", size_json}};
-      t.entry.update(memory_report_json(t.report));
-      out.push_back(std::move(t));
+  for (const Job& job : jobs) {
+    const std::string key = job.key();
+    if (std::string why = isa_skip_reason(job.variant().isa); !why.empty()) {
+      if (!args.quiet) std::cerr << "kprof: skipped " << key << ": " << why << "\n";
+      continue;
     }
+    if (!args.quiet) std::cerr << "kprof: tracing " << key << "\n";
+    RegionOptions options;
+    options.iterations = args.iterations;
+    MemoryRegion hooks(key, args.iterations);
+    run_region(job, options, hooks);
+    Traced t{std::move(hooks.report), {}, file_safe(key)};
+    t.entry = result_identity_json(job.family().name, job.variant().name, job.dtype, job.size);
+    t.entry.update(memory_report_json(t.report));
+    out.push_back(std::move(t));
   }
   return out;
 }
@@ -194,10 +179,8 @@ void add_mem_command(CLI::App& app, Context& ctx) {
     if (!program_mode && args->filters.empty())
       throw UsageError(
           "nothing to trace: name a kernel (kprof mem family/variant) or a program (kprof mem -- ./program)");
-    if (!program_mode) {
-      for (const auto& sel : select(args->filters))
-        if (!args->size.empty()) parse_size(sel.family->params, args->size);
-    }
+    std::vector<Job> jobs;
+    if (!program_mode) jobs = plan_jobs_at(args->filters, args->size, dtype_from_string(args->dtype), 1);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
 
     Run run = new_run(ctx, 1);
@@ -206,7 +189,7 @@ void add_mem_command(CLI::App& app, Context& ctx) {
     if (program_mode)
       traced.push_back(trace_program(ctx.passthrough, exit_status, args->quiet));
     else
-      traced = trace_kernels(*args);
+      traced = trace_kernels(jobs, *args);
 
     nlohmann::json results = nlohmann::json::array();
     std::string text, markdown;

@@ -26,11 +26,6 @@ struct RunArgs {
   bool quiet = false;
 };
 
-std::vector<DType> parse_dtypes(const std::string& text) {
-  if (text == "both") return {DType::f64, DType::f32};
-  return {dtype_from_string(text)};
-}
-
 }  // namespace
 
 void add_run_command(CLI::App& app, Context& ctx) {
@@ -58,20 +53,15 @@ void add_run_command(CLI::App& app, Context& ctx) {
   sub->add_flag("-q,--quiet", args->quiet, "no progress lines on stderr");
   sub->callback([args, &ctx] {
     // Everything that can be rejected is rejected before minutes of measuring.
+    const std::vector<Job> jobs = plan_jobs(args->filters, args->sizes, parse_dtypes(args->dtype), args->threads);
     RunOptions options;
-    options.filters = args->filters;
-    options.sizes = args->sizes;
-    options.dtypes = parse_dtypes(args->dtype);
     options.rounds = args->rounds;
     options.min_round_seconds = args->min_time_ms / 1000.0;
-    options.threads = args->threads;
-    for (const auto& selection : select(options.filters))
-      for (const auto& spec : options.sizes) parse_size(selection.family->params, spec);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
 
     Run run = new_run(ctx, args->threads);
     run.peak = machine_peak(args->refresh_peak);
-    run.results = run_benchmarks(options, run.peak, args->quiet ? nullptr : stderr);
+    run.results = run_benchmarks(jobs, options, run.peak, args->quiet ? nullptr : stderr);
     if (!args->out_dir.empty()) {
       for (const auto& path : write_reports(run, args->out_dir, "run"))
         if (!args->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "kprof/errors.h"
+#include "kprof/job.h"
 #include "kprof/registry.h"
 #include "kprof/run.h"
 
@@ -55,9 +56,7 @@ Status status_from_string(std::string_view s) {
   throw UsageError("unknown status '" + std::string(s) + "'");
 }
 
-std::string Result::key() const {
-  return family + "/" + variant + "/" + std::string(to_string(dtype)) + "/" + size.str();
-}
+std::string Result::key() const { return job_key(family, variant, dtype, size); }
 
 const Variant* FamilyRecord::find_variant(std::string_view name) const {
   for (const auto& v : variants)

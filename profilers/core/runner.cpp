@@ -109,20 +109,33 @@ void add_rates(Result& r, const MachinePeak& peak, int threads) {
   r.pct_peak = 100.0 * (compute_bound ? r.gflops / peak_flops : r.gbps / peak_bw);
 }
 
-std::vector<Size> sizes_for(const FamilyRecord& family, const RunOptions& options) {
-  std::vector<Size> sizes;
-  if (!options.sizes.empty()) {
-    for (const auto& spec : options.sizes) sizes.push_back(parse_size(family.params, spec));
-  } else if (!family.default_sizes.empty()) {
-    for (const auto& spec : family.default_sizes) sizes.push_back(parse_size(family.params, spec));
-  } else {
-    sizes.push_back(default_size(family.params));
+// Jobs that are measured together: one family, size, dtype and thread count.
+struct Group {
+  const FamilyRecord* family;
+  Size size;
+  DType dtype;
+  int threads;
+  std::vector<std::size_t> variants;
+};
+
+std::vector<Group> group_jobs(const std::vector<Job>& jobs) {
+  std::vector<Group> groups;
+  for (const Job& job : jobs) {
+    if (groups.empty() || groups.back().family != job.target.family || !(groups.back().size == job.size) ||
+        groups.back().dtype != job.dtype || groups.back().threads != job.threads)
+      groups.push_back({job.target.family, job.size, job.dtype, job.threads, {}});
+    groups.back().variants.push_back(job.target.variant);
   }
-  return sizes;
+  return groups;
 }
 
-void run_group(const FamilyRecord& family, const std::vector<std::size_t>& variants, const Size& size, DType dtype,
-               const RunOptions& options, const MachinePeak& peak, std::FILE* log, std::vector<Result>& out) {
+void run_group(const Group& g, const RunOptions& options, const MachinePeak& peak, std::FILE* log,
+               std::vector<Result>& out) {
+  const FamilyRecord& family = *g.family;
+  const std::vector<std::size_t>& variants = g.variants;
+  const Size& size = g.size;
+  const DType dtype = g.dtype;
+  set_threads(g.threads);
   const std::string label = family.name + " " + std::string(to_string(dtype)) + " " + size.str();
   std::vector<Result> group;
   std::vector<std::size_t> timed;  // indices into `group` and `variants`
@@ -170,7 +183,7 @@ void run_group(const FamilyRecord& family, const std::vector<std::size_t>& varia
     }
     for (std::size_t i : timed) {
       group[i].time = summarize(iterations[i], std::move(samples[i]));
-      add_rates(group[i], peak, options.threads);
+      add_rates(group[i], peak, g.threads);
     }
     const Result* scalar = nullptr;
     for (std::size_t i : timed)
@@ -233,25 +246,22 @@ std::string describe_code_path(const FamilyRecord& family, std::size_t variant) 
   }
 }
 
-std::vector<Result> run_benchmarks(const RunOptions& options, const MachinePeak& peak, std::FILE* log) {
-  set_threads(options.threads);
+std::vector<Result> run_benchmarks(const std::vector<Job>& jobs, const RunOptions& options, const MachinePeak& peak,
+                                   std::FILE* log) {
   std::vector<Result> results;
-  for (const Selection& selection : select(options.filters)) {
-    for (const Size& size : sizes_for(*selection.family, options))
-      for (DType dtype : options.dtypes)
-        run_group(*selection.family, selection.variants, size, dtype, options, peak, log, results);
-  }
+  for (const Group& group : group_jobs(jobs)) run_group(group, options, peak, log, results);
   return results;
 }
 
-double run_region(const VariantRef& ref, const RegionOptions& options, RegionHooks& hooks, std::int64_t* calls) {
-  set_threads(options.threads);
-  if (std::string why = isa_skip_reason(ref.family->variants[ref.variant].spec.isa); !why.empty())
-    throw UsageError(ref.family->name + "/" + ref.family->variants[ref.variant].spec.name + " cannot run here: " + why);
+double run_region(const Job& job, const RegionOptions& options, RegionHooks& hooks, std::int64_t* calls) {
+  set_threads(job.threads);
+  const VariantRef& ref = job.target;
+  if (std::string why = isa_skip_reason(job.variant().isa); !why.empty())
+    throw UsageError(job.name() + " cannot run here: " + why);
   const bool fill = options.iterations == 0;
   if (fill && !(options.fill_seconds > 0))
     throw UsageError("a kernel region needs --iterations >= 1 or a duration to fill");
-  auto instance = ref.family->make_instance(options.size, options.dtype);
+  auto instance = ref.family->make_instance(job.size, job.dtype);
   std::int64_t iterations = options.iterations;
   if (options.warmup || fill) instance->run(ref.variant, 1);
   if (fill) {

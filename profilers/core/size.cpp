@@ -1,5 +1,6 @@
 #include "kprof/size.h"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,10 @@ void set(std::vector<std::pair<std::string, std::int64_t>>& values, const std::v
 
 }  // namespace
 
+Size::Size(std::vector<std::pair<std::string, std::int64_t>> values) : values_(std::move(values)) {
+  std::sort(values_.begin(), values_.end());
+}
+
 std::int64_t Size::operator[](std::string_view name) const {
   for (const auto& [n, v] : values_)
     if (n == name) return v;
@@ -68,7 +73,10 @@ Size default_size(const std::vector<SizeParam>& params) {
 }
 
 Size parse_size(const std::vector<SizeParam>& params, std::string_view spec) {
-  auto values = default_size(params).values();
+  // In declared order while parsing (set() and the AxBxC form index by declaration); the Size
+  // built at the end keeps them sorted by name.
+  std::vector<std::pair<std::string, std::int64_t>> values;
+  for (const auto& p : params) values.emplace_back(p.name, p.default_value);
   if (spec.empty()) throw UsageError("bad size: empty; " + rule(params));
   std::string_view rest = spec;
   for (bool more = true; more;) {

@@ -197,16 +197,16 @@ CallgrindProfile cpu_profile_to_callgrind(const GperfProfile& raw, const std::st
 CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) {
   ensure_writable_dir(out_dir);
   set_cpu_profile_frequency(t.frequency);
-  const FamilyRecord& f = *t.ref.family;
-  const std::string stem = file_safe(f.name + "." + f.variants[t.ref.variant].spec.name + "." +
-                                     std::string(to_string(t.dtype)) + "." + t.size.str());
+  const Job& job = t.job;
+  const std::string stem = file_safe(job.family().name + "." + job.variant().name + "." +
+                                     std::string(to_string(job.dtype)) + "." + job.size.str());
   const auto prof = out_dir / ("cpu." + stem + ".prof");
   const auto tmp = out_dir / (".tmp.cpu." + stem + ".prof");
   CpuProfilerHooks hooks(tmp);
   // Without --iterations: enough calls to fill `seconds`, so that the profile holds about
   // seconds * frequency samples.
-  RegionOptions o{t.size, t.dtype, t.iterations, t.threads, true, t.iterations == 0 ? t.seconds : 0.0};
-  double seconds = run_region(t.ref, o, hooks, &t.iterations);
+  RegionOptions o{t.iterations, true, t.iterations == 0 ? t.seconds : 0.0};
+  double seconds = run_region(job, o, hooks, &t.iterations);
   std::filesystem::rename(tmp, prof);
   CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), self_exe().string() + " cpu");
   run.region_seconds = seconds;
@@ -243,10 +243,10 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
 }
 
 nlohmann::json cpu_result_json(const CpuKernelTarget& t, const CpuRun& run, std::size_t top) {
-  const FamilyRecord& f = *t.ref.family;
-  nlohmann::json j = result_identity_json(f.name, f.variants[t.ref.variant].spec.name, t.dtype, t.size);
+  const Job& job = t.job;
+  nlohmann::json j = result_identity_json(job.family().name, job.variant().name, job.dtype, job.size);
   j.update({{"iterations", t.iterations},
-            {"threads", t.threads},
+            {"threads", job.threads},
             {"frequency_hz", t.frequency},
             {"period_us", run.raw.period_us},
             {"samples", run.raw.total_samples()},

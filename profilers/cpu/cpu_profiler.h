@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gperf_profile.h"
+#include "kprof/job.h"
 #include "kprof/registry.h"
 #include "kprof/reports/callgrind_profile.h"
 #include "kprof/runner.h"
@@ -63,12 +64,9 @@ double samples_per_cpu_second(const CpuRun& run);
 std::string sampling_rate_note(const CpuRun& run, int frequency);
 
 struct CpuKernelTarget {
-  VariantRef ref;
-  Size size;
-  DType dtype = DType::f64;
+  Job job;
   std::int64_t iterations = 0;  // 0: as many as fill `seconds`
   double seconds = 1.0;
-  int threads = 1;
   int frequency = 1000;
 };
 

@@ -29,13 +29,10 @@ constexpr const char* kSize = "n=1000,d=64,k=100,chunk=256";
 constexpr std::uint64_t kCalls = 2, kRows = 1000, kCentroids = 100, kChunks = 4, kDims = 64;
 
 lines::Report profile(const std::string& name, DType dtype) {
-  VariantRef ref = select_one(name);
   RegionOptions options;
-  options.size = parse_size(ref.family->params, kSize);
-  options.dtype = dtype;
   options.iterations = kCalls;
   LineHooks hooks;
-  run_region(ref, options, hooks);
+  run_region(resolve_job(name, kSize, dtype, 1), options, hooks);
   lines::Report report = lines::build_report(hooks.snapshot);
   std::cout << lines::render_text(report);  // the table, for whoever reads the test log
   return report;

@@ -40,12 +40,10 @@ TEST(NmfLines, BinaryKnowsItIsInstrumented) {
 }
 
 TEST(NmfLines, ScalarTableHasTheSeedsLines) {
-  VariantRef ref = select_one("nmf/scalar");
   RegionOptions options;
-  options.size = parse_size(ref.family->params, "32x300x8");
   options.iterations = 3;
   LineHooks hooks;
-  run_region(ref, options, hooks);
+  run_region(resolve_job("nmf/scalar", "32x300x8", DType::f64, 1), options, hooks);
   lines::Report report = lines::build_report(hooks.snapshot);
   std::cout << lines::render_text(report);  // the table, for whoever reads the test log
   ASSERT_EQ(report.functions.size(), 1u);

@@ -21,7 +21,7 @@ TEST(Sgd, ChunkedFitPeaksFarBelowFullLoad) {
   ASSERT_EQ(results.size(), 2u);
   const auto& full = results[0];
   const auto& chunked = results[1];
-  EXPECT_EQ(full["key"], "sgd/full-blas/f64/rows=20000,features=8,chunk=1000,batch=32");
+  EXPECT_EQ(full["key"], "sgd/full-blas/f64/batch=32,chunk=1000,features=8,rows=20000");
   EXPECT_EQ(full["family"], "sgd");
   EXPECT_EQ(full["variant"], "full-blas");
   EXPECT_EQ(full["size"]["rows"], 20000);

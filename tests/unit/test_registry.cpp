@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "kprof/errors.h"
+#include "kprof/job.h"
 #include "kprof/registry.h"
 #include "kprof/runner.h"
 #include "test_family.h"
@@ -55,13 +56,58 @@ TEST(Registry, SelectOneWantsExactlyOneVariant) {
   EXPECT_THROW(select_one("testfam/a,b"), UsageError);
 }
 
+TEST(Job, ResolvesOnceWithTheFamilysFirstDefaultSize) {
+  const Job given = resolve_job("testfam/scalar", "77", DType::f32, 2);
+  EXPECT_EQ(given.name(), "testfam/scalar");
+  EXPECT_EQ(given.size.str(), "n=77");
+  EXPECT_EQ(given.threads, 2);
+  EXPECT_EQ(given.key(), "testfam/scalar/f32/n=77");
+  const FamilyRecord& fam = *registry().find("testfam");
+  const Job fallback = resolve_job("testfam/scalar", "", DType::f64, 1);
+  EXPECT_EQ(fallback.size, sizes_for(fam, {}).front());
+  EXPECT_EQ(size_for(fam, ""), sizes_for(fam, {}).front());
+  EXPECT_THROW(resolve_job("testfam/scalar", "n=0", DType::f64, 1), UsageError);
+  EXPECT_THROW(resolve_job("testfam/scalar", "", DType::f64, 0), UsageError);
+  EXPECT_THROW(resolve_job("testfam", "", DType::f64, 1), UsageError);  // one variant, not a family
+}
+
+TEST(Job, ArgumentsRoundTripForChildProcesses) {
+  const Job job = resolve_job("testfam/wrong", "123", DType::f32, 3);
+  const std::vector<std::string> args = job.to_args();
+  EXPECT_EQ(args, (std::vector<std::string>{"testfam/wrong", "-s", "n=123", "-t", "f32", "--threads", "3"}));
+  const Job back = Job::from_args(args);
+  EXPECT_EQ(back.target.family, job.target.family);
+  EXPECT_EQ(back.target.variant, job.target.variant);
+  EXPECT_EQ(back.size, job.size);
+  EXPECT_EQ(back.dtype, job.dtype);
+  EXPECT_EQ(back.threads, job.threads);
+  EXPECT_EQ(back.key(), job.key());
+  EXPECT_EQ(Job::from_args({"testfam/scalar"}).threads, 1);
+  EXPECT_THROW(Job::from_args({"testfam/scalar", "--threads", "0"}), UsageError);
+  EXPECT_THROW(Job::from_args({"testfam/scalar", "-s"}), UsageError);
+  EXPECT_THROW(Job::from_args({"testfam/scalar", "--iterations", "3"}), UsageError);
+  EXPECT_THROW(Job::from_args({"-t", "f32"}), UsageError);
+}
+
+TEST(Job, PlanOrdersFamilySizeDtypeVariantAndRejectsBadSizesFirst) {
+  const auto jobs = plan_jobs({"testfam/scalar,wrong"}, {"5", "9"}, {DType::f64, DType::f32}, 1);
+  std::vector<std::string> keys;
+  for (const Job& j : jobs) keys.push_back(j.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"testfam/scalar/f64/n=5", "testfam/wrong/f64/n=5", "testfam/scalar/f32/n=5",
+                                            "testfam/wrong/f32/n=5", "testfam/scalar/f64/n=9", "testfam/wrong/f64/n=9",
+                                            "testfam/scalar/f32/n=9", "testfam/wrong/f32/n=9"}));
+  EXPECT_THROW(plan_jobs({"testfam"}, {"5", "q=1"}, {DType::f64}, 1), UsageError);
+  const auto one = plan_jobs_at({"testfam/scalar,wrong"}, "", DType::f64, 1);
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[0].size, size_for(*registry().find("testfam"), ""));
+  EXPECT_EQ(parse_dtypes("both"), (std::vector<DType>{DType::f64, DType::f32}));
+  EXPECT_THROW(parse_dtypes("f16"), UsageError);
+}
+
 TEST(Registry, DuplicateFamilyIsAProgrammingError) { EXPECT_THROW(register_family("testfam"), std::logic_error); }
 
-RunOptions quick(std::vector<std::string> filters) {
+RunOptions quick() {
   RunOptions o;
-  o.filters = std::move(filters);
-  o.sizes = {"333"};
-  o.dtypes = {DType::f64, DType::f32};
   o.rounds = 3;
   o.min_round_seconds = 0.0005;
   o.warmup_seconds = 0.0005;
@@ -72,7 +118,7 @@ const MachinePeak kPeak{10, 20, 5, "test", "", true};
 
 TEST(Runner, ChecksBeforeTimingAndReportsWrongFailedAndSkipped) {
   setenv("KPROF_DISABLE_ISA", "avx512", 1);
-  auto results = run_benchmarks(quick({"testfam"}), kPeak, nullptr);
+  auto results = run_benchmarks(plan_jobs({"testfam"}, {"333"}, {DType::f64, DType::f32}, 1), quick(), kPeak, nullptr);
   unsetenv("KPROF_DISABLE_ISA");
   ASSERT_EQ(results.size(), 8u);  // 4 variants x 2 dtypes
   for (const Result& r : results) {
@@ -107,9 +153,8 @@ TEST(Runner, VariantNeedingMissingIsaNeverRunsInARegion) {
   EXPECT_FALSE(cpu_supports(Isa::avx512));
   EXPECT_FALSE(cpu_supports(Isa::avx2));
   RegionHooks hooks;
-  RegionOptions options;
-  options.size = Size({{"n", 10}});
-  EXPECT_THROW(run_region(select_one("testfam/needs-avx512"), options, hooks), UsageError);
+  EXPECT_THROW(run_region(resolve_job("testfam/needs-avx512", "10", DType::f64, 1), RegionOptions{}, hooks),
+               UsageError);
   unsetenv("KPROF_DISABLE_ISA");
 }
 
@@ -120,12 +165,11 @@ TEST(Runner, RegionHooksSurroundOnlyTheRepeatedCalls) {
     void on_exit() override { ++exits; }
   } hooks;
   RegionOptions options;
-  options.size = Size({{"n", 100}});
   options.iterations = 5;
-  double seconds = run_region(select_one("testfam/scalar"), options, hooks);
+  double seconds = run_region(resolve_job("testfam/scalar", "100", DType::f64, 1), options, hooks);
   EXPECT_EQ(hooks.enters, 1);
   EXPECT_EQ(hooks.exits, 1);
-  EXPECT_GE(seconds, 0);
+  EXPECT_GT(seconds, 0);  // five calls take some time on a steady clock
 }
 
 TEST(Runner, MaxRelErrorIsNormwiseAndCatchesNaN) {
@@ -147,17 +191,17 @@ TEST(Runner, CheckVariantUsesFreshProblems) {
 }
 
 TEST(Runner, RegionFillsADurationWhenNoCallCountIsGiven) {
-  VariantRef ref = select_one("testfam/scalar");
+  const Job job = resolve_job("testfam/scalar", "64", DType::f32, 1);
   RegionHooks none;
   std::int64_t calls = 0;
-  RegionOptions fill{Size({{"n", 64}}), DType::f32, 0, 1, true, 0.02};
-  EXPECT_GT(run_region(ref, fill, none, &calls), 0.0);
+  RegionOptions fill{0, true, 0.02};
+  EXPECT_GT(run_region(job, fill, none, &calls), 0.0);
   EXPECT_GT(calls, 1);  // a 64-element kernel: thousands of calls in 20 ms
-  RegionOptions fixed{Size({{"n", 64}}), DType::f32, 3, 1, true};
-  run_region(ref, fixed, none, &calls);
+  RegionOptions fixed{3, true};
+  run_region(job, fixed, none, &calls);
   EXPECT_EQ(calls, 3);
-  RegionOptions neither{Size({{"n", 64}}), DType::f32, 0, 1, true};
-  EXPECT_THROW(run_region(ref, neither, none), UsageError);
+  RegionOptions neither{0, true};
+  EXPECT_THROW(run_region(job, neither, none), UsageError);
 }
 
 TEST(Runner, OneReferenceCheckServesEveryVariantOfASize) {

@@ -25,12 +25,10 @@ Run real_run() {
   run.environment = collect_environment(1);
   run.peak = MachinePeak{10.5, 21.0, 5.25, "avx512", "2026-01-01T00:00:00Z", true};
   RunOptions o;
-  o.filters = {"testfam"};
-  o.sizes = {"100"};
   o.rounds = 3;
   o.min_round_seconds = 0.0002;
   o.warmup_seconds = 0.0002;
-  run.results = run_benchmarks(o, run.peak, nullptr);
+  run.results = run_benchmarks(plan_jobs({"testfam"}, {"100"}, {DType::f64, DType::f32}, 1), o, run.peak, nullptr);
   run.results[1].max_rel_error = std::numeric_limits<double>::infinity();  // NaN output must survive too
   run.sections["lines"] = {{"anything", {1, 2, 3}}};
   return run;

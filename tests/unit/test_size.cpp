@@ -15,17 +15,29 @@ const std::vector<SizeParam> kParams = {
 
 TEST(Size, BareNumberSetsEveryShapeParameter) {
   Size s = parse_size(kParams, "128");
-  EXPECT_EQ(s.str(), "n=128,d=128,k=128,chunk=256");
+  EXPECT_EQ(s.str(), "chunk=256,d=128,k=128,n=128");
 }
 
 TEST(Size, PositionalDimensionsFillShapeParametersInOrder) {
-  EXPECT_EQ(parse_size(kParams, "100000x64x256").str(), "n=100000,d=64,k=256,chunk=256");
-  EXPECT_EQ(parse_size(kParams, "7x3").str(), "n=7,d=3,k=256,chunk=256");
+  EXPECT_EQ(parse_size(kParams, "100000x64x256").str(), "chunk=256,d=64,k=256,n=100000");
+  EXPECT_EQ(parse_size(kParams, "7x3").str(), "chunk=256,d=3,k=256,n=7");
 }
 
 TEST(Size, NamedValuesCombineWithPositional) {
-  EXPECT_EQ(parse_size(kParams, "10x2x3,chunk=64").str(), "n=10,d=2,k=3,chunk=64");
-  EXPECT_EQ(parse_size(kParams, "k=7").str(), "n=1000,d=64,k=7,chunk=256");
+  EXPECT_EQ(parse_size(kParams, "10x2x3,chunk=64").str(), "chunk=64,d=2,k=3,n=10");
+  EXPECT_EQ(parse_size(kParams, "k=7").str(), "chunk=256,d=64,k=7,n=1000");
+}
+
+TEST(Size, OneSpellingWhateverTheOrderOfDeclarationOrInput) {
+  // Sorted by name: what a JSON object gives back too, so a size read from a Run document equals
+  // (and keys like) the size parsed from the command line.
+  const Size typed = parse_size(kParams, "chunk=64,n=10,d=2,k=3");
+  const Size declared = Size({{"n", 10}, {"d", 2}, {"k", 3}, {"chunk", 64}});
+  const Size sorted = Size({{"chunk", 64}, {"d", 2}, {"k", 3}, {"n", 10}});
+  EXPECT_EQ(typed, declared);
+  EXPECT_EQ(declared, sorted);
+  EXPECT_EQ(declared.str(), "chunk=64,d=2,k=3,n=10");
+  EXPECT_EQ(parse_size(kParams, declared.str()), declared);  // str() parses back to the same size
 }
 
 TEST(Size, BadInputNamesTheProblemAndTheRule) {

@@ -2,6 +2,7 @@
 // Umbrella header: everything a user needs to register kernels and run kprof's command line.
 #include "kprof/errors.h"
 #include "kprof/isa.h"
+#include "kprof/job.h"
 #include "kprof/kernel.h"
 #include "kprof/main.h"
 #include "kprof/registry.h"

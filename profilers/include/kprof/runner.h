@@ -7,26 +7,26 @@
 #include <string>
 #include <vector>
 
+#include "kprof/job.h"
 #include "kprof/kernel.h"
 #include "kprof/registry.h"
 #include "kprof/run.h"
 
 namespace kprof {
 
+// How to time; what to time is a list of Jobs (plan_jobs).
 struct RunOptions {
-  std::vector<std::string> filters;  // "gemm/blas", "distances" ...
-  std::vector<std::string> sizes;    // size specs; empty: each family's default sizes
-  std::vector<DType> dtypes = {DType::f64, DType::f32};
   int rounds = 11;                  // interleaved rounds (A B C A B C ...), odd so the median is a sample
   double min_round_seconds = 0.02;  // each variant's batch per round lasts at least this long
   double warmup_seconds = 0.05;
-  int threads = 1;
   bool check = true;  // correctness check before timing (never skip in reports)
 };
 
-// Runs the selection: correctness first, then warm-up and interleaved rounds. Progress lines go
-// to `log` (stderr in the CLI) so that stdout stays a clean table or JSON.
-std::vector<Result> run_benchmarks(const RunOptions& options, const MachinePeak& peak, std::FILE* log);
+// Runs the jobs: correctness first, then warm-up and interleaved rounds, each run of consecutive
+// jobs of one family, size, dtype and thread count measured together. Progress lines go to `log`
+// (stderr in the CLI) so that stdout stays a clean table or JSON.
+std::vector<Result> run_benchmarks(const std::vector<Job>& jobs, const RunOptions& options, const MachinePeak& peak,
+                                   std::FILE* log);
 
 // Max normwise relative error of `out` against `ref`: max|out-ref| / max(max|ref|, tiny).
 // Returns +inf when sizes differ or `out` holds NaN.
@@ -70,20 +70,17 @@ class RegionHooks {
 };
 
 struct RegionOptions {
-  Size size;
-  DType dtype = DType::f64;
   std::int64_t iterations = 1;
-  int threads = 1;
   bool warmup = true;  // one call before the region (page faults, lazy BLAS init stay outside)
   // With iterations == 0: as many calls as fill this many seconds, estimated from warm calls after
   // the warm-up (so the problem is built once, not once to calibrate and once to run).
   double fill_seconds = 0;
 };
 
-// Sets up the problem, then runs the variant inside the hooks. Returns the region's wall time;
-// `calls`, when given, receives the number of calls made inside the region.
-double run_region(const VariantRef& ref, const RegionOptions& options, RegionHooks& hooks,
-                  std::int64_t* calls = nullptr);
+// Sets up the job's problem, then runs the variant inside the hooks with the job's threads.
+// Returns the region's wall time; `calls`, when given, receives the number of calls made inside
+// the region.
+double run_region(const Job& job, const RegionOptions& options, RegionHooks& hooks, std::int64_t* calls = nullptr);
 
 // Sets the thread count everywhere kprof controls it (OpenBLAS, OpenMP, threaded variants).
 void set_threads(int threads);

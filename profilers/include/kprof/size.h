@@ -24,14 +24,16 @@ struct SizeParam {
 class Size {
  public:
   Size() = default;
-  explicit Size(std::vector<std::pair<std::string, std::int64_t>> values) : values_(std::move(values)) {}
+  // The values are kept sorted by name: that is the one spelling of a size (str(), result keys,
+  // JSON objects, which sort their keys too), whatever order a family declared or a user typed.
+  explicit Size(std::vector<std::pair<std::string, std::int64_t>> values);
 
   // Value of a declared parameter; throws std::out_of_range for a name the family never declared
   // (a programming error in the family, not bad user input).
   std::int64_t operator[](std::string_view name) const;
   bool has(std::string_view name) const;
   const std::vector<std::pair<std::string, std::int64_t>>& values() const { return values_; }
-  std::string str() const;  // "m=1024,n=1024,k=1024"
+  std::string str() const;  // "k=1024,m=1024,n=1024"
   bool operator==(const Size&) const = default;
 
  private:

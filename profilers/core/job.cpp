@@ -1,0 +1,97 @@
+#include "kprof/job.h"
+
+#include <charconv>
+#include <string>
+
+#include "kprof/errors.h"
+
+namespace kprof {
+namespace {
+
+int parse_threads(std::string_view text) {
+  int threads = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), threads);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || threads < 1)
+    throw UsageError("bad --threads '" + std::string(text) + "': expected a whole number >= 1");
+  return threads;
+}
+
+}  // namespace
+
+std::string job_key(std::string_view family, std::string_view variant, DType dtype, const Size& size) {
+  return std::string(family) + "/" + std::string(variant) + "/" + std::string(to_string(dtype)) + "/" + size.str();
+}
+
+std::string Job::name() const { return family().name + "/" + variant().name; }
+
+std::string Job::key() const { return job_key(family().name, variant().name, dtype, size); }
+
+std::vector<std::string> Job::to_args() const {
+  return {name(), "-s", size.str(), "-t", std::string(to_string(dtype)), "--threads", std::to_string(threads)};
+}
+
+Job Job::from_args(const std::vector<std::string>& args) {
+  std::string target, size, dtype = "f64", threads = "1";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string* value = a == "-s" ? &size : a == "-t" ? &dtype : a == "--threads" ? &threads : nullptr;
+    if (value) {
+      if (i + 1 == args.size()) throw UsageError("job argument " + a + " needs a value");
+      *value = args[++i];
+    } else if (target.empty() && !a.empty() && a[0] != '-') {
+      target = a;
+    } else {
+      throw UsageError("unexpected job argument '" + a + "' (a job is: family/variant -s SIZE -t DTYPE --threads N)");
+    }
+  }
+  if (target.empty()) throw UsageError("a job needs a family/variant");
+  return resolve_job(target, size, dtype_from_string(dtype), parse_threads(threads));
+}
+
+std::vector<Size> sizes_for(const FamilyRecord& family, const std::vector<std::string>& specs) {
+  const std::vector<std::string>& chosen = specs.empty() ? family.default_sizes : specs;
+  std::vector<Size> sizes;
+  for (const auto& spec : chosen) sizes.push_back(parse_size(family.params, spec));
+  if (sizes.empty()) sizes.push_back(default_size(family.params));
+  return sizes;
+}
+
+Size size_for(const FamilyRecord& family, std::string_view spec) {
+  if (!spec.empty()) return parse_size(family.params, spec);
+  return sizes_for(family, {}).front();
+}
+
+std::vector<DType> parse_dtypes(std::string_view text) {
+  if (text == "both") return {DType::f64, DType::f32};
+  return {dtype_from_string(text)};
+}
+
+Job resolve_job(std::string_view target, std::string_view size, DType dtype, int threads) {
+  if (threads < 1) throw UsageError("threads must be >= 1, got " + std::to_string(threads));
+  VariantRef ref = select_one(target);
+  return Job{ref, size_for(*ref.family, size), dtype, threads};
+}
+
+std::vector<Job> plan_jobs(const std::vector<std::string>& filters, const std::vector<std::string>& sizes,
+                           const std::vector<DType>& dtypes, int threads) {
+  if (threads < 1) throw UsageError("threads must be >= 1, got " + std::to_string(threads));
+  std::vector<Job> jobs;
+  for (const Selection& selection : select(filters))
+    for (const Size& size : sizes_for(*selection.family, sizes))
+      for (DType dtype : dtypes)
+        for (std::size_t v : selection.variants) jobs.push_back(Job{{selection.family, v}, size, dtype, threads});
+  return jobs;
+}
+
+std::vector<Job> plan_jobs_at(const std::vector<std::string>& filters, std::string_view size, DType dtype,
+                              int threads) {
+  if (threads < 1) throw UsageError("threads must be >= 1, got " + std::to_string(threads));
+  std::vector<Job> jobs;
+  for (const Selection& selection : select(filters)) {
+    const Size chosen = size_for(*selection.family, size);
+    for (std::size_t v : selection.variants) jobs.push_back(Job{{selection.family, v}, chosen, dtype, threads});
+  }
+  return jobs;
+}
+
+}  // namespace kprof

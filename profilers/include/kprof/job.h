@@ -1,0 +1,62 @@
+#pragma once
+// A Job: one kernel variant at one size, in one dtype, with a thread count. The command line
+// resolves what the user typed (filters, size specs, "f32|f64|both", --threads) into Jobs once, at
+// its edge; the runner, every profiler and every child kprof process work from Jobs, and a
+// result's key is its job's key, spelt one way everywhere (job_key).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kprof/kernel.h"
+#include "kprof/registry.h"
+#include "kprof/size.h"
+
+namespace kprof {
+
+struct Job {
+  VariantRef target{nullptr, 0};
+  Size size;
+  DType dtype = DType::f64;
+  int threads = 1;
+
+  const FamilyRecord& family() const { return *target.family; }
+  const VariantSpec& variant() const { return target.family->variants.at(target.variant).spec; }
+  std::string name() const;  // "family/variant"
+  std::string key() const;   // job_key(): "family/variant/dtype/size"
+
+  // The arguments that hand this job to a child kprof (`kprof region`, `kprof run`, `kprof
+  // callgrind` ...): {"family/variant", "-s", size, "-t", dtype, "--threads", N}. Every kprof
+  // subcommand that takes one kernel accepts them; the size is spelt with names, so a child built
+  // from another commit parses it the same way.
+  std::vector<std::string> to_args() const;
+  // Reads exactly what to_args() writes (the options in any order; -s and -t optional, as on the
+  // command line). Throws UsageError naming an argument it does not know.
+  static Job from_args(const std::vector<std::string>& args);
+};
+
+// The one spelling of a result key: "family/variant/dtype/size" with Size::str().
+std::string job_key(std::string_view family, std::string_view variant, DType dtype, const Size& size);
+
+// The sizes a command uses for a family: each spec parsed; with none, the family's default sizes
+// (or, for a family that lists none, its parameters' defaults).
+std::vector<Size> sizes_for(const FamilyRecord& family, const std::vector<std::string>& specs);
+// The one size of a single-kernel command: `spec` parsed, or the family's first default size.
+Size size_for(const FamilyRecord& family, std::string_view spec);
+
+// "f32", "f64" (also "float", "double") or "both" (f64 then f32); UsageError otherwise.
+std::vector<DType> parse_dtypes(std::string_view text);
+
+// One job from "family/variant", a size spec ("" for the default), a dtype and a thread count.
+Job resolve_job(std::string_view target, std::string_view size, DType dtype, int threads);
+
+// Every job of a selection, ordered family, size, dtype, variant (the runner measures each
+// (family, size, dtype) group together). Every size spec is parsed against every selected family
+// here, so bad input is rejected before anything runs.
+std::vector<Job> plan_jobs(const std::vector<std::string>& filters, const std::vector<std::string>& sizes,
+                           const std::vector<DType>& dtypes, int threads);
+
+// The jobs of a command that measures one size (kprof mem, kprof callgrind --compare): every
+// selected variant at `size`, or at its family's first default size when `size` is empty.
+std::vector<Job> plan_jobs_at(const std::vector<std::string>& filters, std::string_view size, DType dtype, int threads);
+
+}  // namespace kprof
