@@ -182,9 +182,11 @@ TEST(LinesRuntime, ClockIsTheOneAskedFor) {
 }
 
 // The calibrated cost of a line-changing mark is what `kprof lines` subtracts per hit, so it must be
-// the cost of a mark: not less than the clock read each transition makes, and not more than a loop of
-// nothing but transitions costs per mark when timed from outside (medians of 9: the machine is shared).
-TEST(LinesRuntime, LineMarkCostLiesBetweenAClockReadAndAWholeTransition) {
+// the cost of a mark: a loop of nothing but transitions, timed from outside, costs about one
+// calibrated mark per mark (a little less: the loop itself costs too). The outside time is the least of 9
+// loops (a loop the shared machine preempted is slower, never faster); a calibration that counted
+// ticks as nanoseconds, or marks twice, is off by 2x or more.
+TEST(LinesRuntime, CalibratedLineMarkCostMatchesATransitionLoopTimedFromOutside) {
   const ClockInfo& c = clock();
   constexpr int kPairs = 20000;
   std::vector<double> outside_ns_per_mark;
@@ -194,10 +196,10 @@ TEST(LinesRuntime, LineMarkCostLiesBetweenAClockReadAndAWholeTransition) {
     std::chrono::duration<double, std::nano> elapsed = std::chrono::steady_clock::now() - t0;
     outside_ns_per_mark.push_back(elapsed.count() / (2.0 * kPairs));
   }
-  std::sort(outside_ns_per_mark.begin(), outside_ns_per_mark.end());
-  double outside = outside_ns_per_mark[outside_ns_per_mark.size() / 2];
-  EXPECT_GE(c.line_mark_ns, 0.8 * c.clock_read_ns) << "clock read " << c.clock_read_ns << " ns";
-  EXPECT_LE(c.line_mark_ns, 1.5 * outside) << "a whole transition timed from outside: " << outside << " ns";
+  const double outside = *std::min_element(outside_ns_per_mark.begin(), outside_ns_per_mark.end());
+  // Seen here under a load of 19 on 2 cores: 0.77-1.75 (mostly 0.95-0.99), both clocks.
+  EXPECT_GE(c.line_mark_ns, 0.6 * outside) << "outside: " << outside << " ns per mark";
+  EXPECT_LE(c.line_mark_ns, 2.5 * outside) << "outside: " << outside << " ns per mark";
 }
 
 TEST(LinesRuntime, SitesCarryTheirStaticLocation) {
