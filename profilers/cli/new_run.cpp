@@ -14,13 +14,6 @@
 namespace kprof::cli {
 namespace {
 
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 // KPROF_GIT_COMMIT (set by CI scripts) wins; otherwise ask git about the current folder.
 std::string git_commit() {
   if (const char* env = std::getenv("KPROF_GIT_COMMIT")) return env;

@@ -22,6 +22,7 @@
 #include "kprof/regress/stats.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/reports/tables.h"
+#include "kprof/stats.h"
 
 namespace kprof::cli {
 namespace {
@@ -153,12 +154,12 @@ Run combine_invocations(const std::vector<Run>& runs) {
     for (const Run& run : runs)
       for (const Result& x : run.results)
         if (x.key() == r.key() && x.status == Status::ok && !x.time.round_ns.empty()) {
-          medians.push_back(regress::median_of(x.time.round_ns));
+          medians.push_back(median(x.time.round_ns));
           pooled.insert(pooled.end(), x.time.round_ns.begin(), x.time.round_ns.end());
         }
     if (medians.size() != runs.size()) continue;  // a variant that failed once is compared on its first run only
     r.time.round_ns = pooled;
-    r.time.median_ns = regress::median_of(pooled);
+    r.time.median_ns = median(pooled);
     paired[r.key()] = medians;
   }
   out.sections[regress::kPairedMediansSection] = paired;

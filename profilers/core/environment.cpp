@@ -8,6 +8,7 @@
 #include <cblas.h>
 #include <Eigen/Core>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -89,13 +90,10 @@ std::string blas_code_path() {
   return trim(clean);
 }
 
-Environment collect_environment(int threads) {
-  Environment e;
-  utsname u{};
-  if (uname(&u) == 0) {
-    e.hostname = u.nodename;
-    e.os = std::string(u.sysname) + " " + u.release;
-  }
+namespace {
+
+// Model name, the SIMD-relevant flags and the hypervisor bit from /proc/cpuinfo.
+void read_cpuinfo(Environment& e) {
   std::ifstream cpuinfo("/proc/cpuinfo");
   std::string line;
   static const std::set<std::string> interesting = {"sse4_2",      "avx",         "avx2",     "fma",
@@ -118,10 +116,10 @@ Environment collect_environment(int threads) {
       }
     }
   }
-  e.widest_isa = std::string(to_string(widest_supported_isa()));
-  e.logical_cpus = static_cast<int>(std::thread::hardware_concurrency());
-  e.governor = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
-  e.perf_counters = perf_counters_available();
+}
+
+// How kprof itself was built: compiler, flags, optimisation.
+void read_build(Environment& e) {
   e.compiler = std::string("g++ ") + __VERSION__;
 #ifdef __clang__
   e.compiler = std::string("clang ") + __clang_version__;
@@ -133,6 +131,10 @@ Environment collect_environment(int threads) {
 #else
   e.optimized = false;
 #endif
+}
+
+// The libraries that variants call, and the thread settings they obey.
+void read_libraries(Environment& e) {
   e.blas_library = "OpenBLAS";
   e.blas_version = trim(OPENBLAS_VERSION);
   if (e.blas_version.rfind("OpenBLAS ", 0) == 0) e.blas_version = e.blas_version.substr(9);
@@ -141,13 +143,16 @@ Environment collect_environment(int threads) {
   e.blas_threads = openblas_get_num_threads();
   e.openblas_coretype_env = getenv_or("OPENBLAS_CORETYPE", "");
   e.omp_threads = std::atoi(getenv_or("OMP_NUM_THREADS", "1").c_str());
-  e.threads = threads;
   e.eigen_version = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
                     std::to_string(EIGEN_MINOR_VERSION);
+}
 
+// What makes this environment's figures unreliable, each with its fix.
+std::vector<std::string> warnings_for(const Environment& e) {
+  std::vector<std::string> w;
   if (!e.optimized || e.build_type == "Debug")
-    e.warnings.push_back("UNOPTIMISED BUILD (" + e.build_type +
-                         "): timings are meaningless; build with -DCMAKE_BUILD_TYPE=RelWithDebInfo");
+    w.push_back("UNOPTIMISED BUILD (" + e.build_type +
+                "): timings are meaningless; build with -DCMAKE_BUILD_TYPE=RelWithDebInfo");
   bool has_avx512 = false;
   for (const auto& f : e.cpu_flags) has_avx512 |= f == "avx512f";
   if (has_avx512 && core_narrower_than_avx512(e.blas_core)) {
@@ -156,27 +161,52 @@ Environment collect_environment(int threads) {
                             : "OPENBLAS_CORETYPE=" + e.openblas_coretype_env +
                                   " in the environment makes OpenBLAS run its " + e.blas_core +
                                   " (AVX2) kernels on this AVX-512 CPU";
-    e.warnings.push_back(cause +
-                         ": BLAS variants run at about half the speed the CPU allows. Fix: export "
-                         "OPENBLAS_CORETYPE=SkylakeX before running (measured here: dgemm n=2048 ~30 -> ~60 GFLOP/s)");
+    w.push_back(cause +
+                ": BLAS variants run at about half the speed the CPU allows. Fix: export "
+                "OPENBLAS_CORETYPE=SkylakeX before running (measured here: dgemm n=2048 ~30 -> ~60 GFLOP/s)");
   }
   if (!e.governor.empty() && e.governor != "performance")
-    e.warnings.push_back("CPU frequency governor is '" + e.governor +
-                         "', not 'performance': timings drift with clock scaling");
+    w.push_back("CPU frequency governor is '" + e.governor + "', not 'performance': timings drift with clock scaling");
   if (e.hypervisor)
-    e.warnings.push_back(
-        "running in a virtual machine: wall times are noisier; compare medians and ratios from one run");
+    w.push_back("running in a virtual machine: wall times are noisier; compare medians and ratios from one run");
   if (!e.perf_counters)
-    e.warnings.push_back(
+    w.push_back(
         "hardware performance counters are unavailable here: use `kprof callgrind` instruction counts for "
         "deterministic figures");
-  if (threads > e.logical_cpus && e.logical_cpus > 0)
-    e.warnings.push_back("--threads " + std::to_string(threads) + " exceeds the " + std::to_string(e.logical_cpus) +
-                         " logical CPUs: oversubscribed");
+  if (e.threads > e.logical_cpus && e.logical_cpus > 0)
+    w.push_back("--threads " + std::to_string(e.threads) + " exceeds the " + std::to_string(e.logical_cpus) +
+                " logical CPUs: oversubscribed");
+  return w;
+}
 
+}  // namespace
+
+Environment collect_environment(int threads) {
+  Environment e;
+  utsname u{};
+  if (uname(&u) == 0) {
+    e.hostname = u.nodename;
+    e.os = std::string(u.sysname) + " " + u.release;
+  }
+  read_cpuinfo(e);
+  e.widest_isa = std::string(to_string(widest_supported_isa()));
+  e.logical_cpus = static_cast<int>(std::thread::hardware_concurrency());
+  e.governor = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  e.perf_counters = perf_counters_available();
+  read_build(e);
+  read_libraries(e);
+  e.threads = threads;
+  e.warnings = warnings_for(e);
   e.fingerprint = fnv1a_hex(e.cpu_model + "|" + e.widest_isa + "|" + e.compiler + "|" + e.cxx_flags + "|" +
                             e.build_type + "|" + e.blas_version + "|" + e.blas_core + "|" + std::to_string(threads));
   return e;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
 }
 
 }  // namespace kprof

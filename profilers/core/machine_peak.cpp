@@ -81,13 +81,6 @@ std::filesystem::path cache_path() {
   return std::filesystem::temp_directory_path() / "kprof-peak.json";
 }
 
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 }  // namespace
 
 MachinePeak machine_peak(bool refresh) {
@@ -116,7 +109,7 @@ MachinePeak machine_peak(bool refresh) {
   p.f64_gflops = fma_gflops(true, isa);
   p.f32_gflops = fma_gflops(false, isa);
   p.triad_gbps = triad_gbps();
-  p.measured_at = now_iso();
+  p.measured_at = utc_now();
   if (!cache.is_object()) cache = nlohmann::json::object();
   cache[key] = {{"f64_gflops", p.f64_gflops},
                 {"f32_gflops", p.f32_gflops},

@@ -1,6 +1,7 @@
 #pragma once
-// The FMA throughput probe, written once; peak_avx512.cpp, peak_avx2.cpp and peak_baseline.cpp
-// instantiate it with their ISA's vector operations (Ops: Vec, Scalar, set1, fma, add).
+// The FMA throughput probe, written once; peak_avx512.cpp and peak_avx2.cpp instantiate it with
+// the kprof/simd structs the families' kernels use, peak_baseline.cpp with SSE2 multiply + add
+// (Ops: Vec, Scalar, set1, fma, add).
 #include <cstdint>
 #include <cstring>
 

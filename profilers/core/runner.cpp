@@ -9,13 +9,12 @@
 #include <exception>
 #include <limits>
 #include <map>
-#include <optional>
 
 #include <cblas.h>
 
 #include "kprof/environment.h"
 #include "kprof/errors.h"
-#include "stats.h"
+#include "kprof/stats.h"
 
 namespace kprof {
 namespace {
@@ -129,28 +128,21 @@ std::vector<Group> group_jobs(const std::vector<Job>& jobs) {
   return groups;
 }
 
-void run_group(const Group& g, const RunOptions& options, const MachinePeak& peak, std::FILE* log,
-               std::vector<Result>& out) {
+// The correctness phase: one result per variant, `ok` only for those that matched the reference.
+std::vector<Result> check_group(const Group& g, const RunOptions& options, std::FILE* log) {
   const FamilyRecord& family = *g.family;
-  const std::vector<std::size_t>& variants = g.variants;
-  const Size& size = g.size;
-  const DType dtype = g.dtype;
-  set_threads(g.threads);
-  const std::string label = family.name + " " + std::string(to_string(dtype)) + " " + size.str();
+  const std::string label = family.name + " " + std::string(to_string(g.dtype)) + " " + g.size.str();
   std::vector<Result> group;
-  std::vector<std::size_t> timed;  // indices into `group` and `variants`
-  std::optional<ReferenceCheck> checker;
-  checker.emplace(family, size, dtype);
-  for (std::size_t i = 0; i < variants.size(); ++i) {
-    std::size_t v = variants[i];
-    Result r = base_result(family, v, size, dtype);
+  ReferenceCheck checker(family, g.size, g.dtype);  // released before timing: its memory is not kept
+  for (std::size_t v : g.variants) {
+    Result r = base_result(family, v, g.size, g.dtype);
     r.code_path = describe_code_path(family, v);
     if (std::string why = isa_skip_reason(family.variants[v].spec.isa); !why.empty()) {
       r.status = Status::skipped;
       r.reason = why;
     } else if (options.check) {
       try {
-        CheckResult c = checker->check(v);
+        CheckResult c = checker.check(v);
         r.max_rel_error = c.max_rel_error;
         if (!c.ok) {
           r.status = Status::wrong;
@@ -164,33 +156,45 @@ void run_group(const Group& g, const RunOptions& options, const MachinePeak& pea
     if (log)
       std::fprintf(log, "kprof: %s %-14s %s%s%s\n", label.c_str(), r.variant.c_str(),
                    std::string(to_string(r.status)).c_str(), r.reason.empty() ? "" : ": ", r.reason.c_str());
-    if (r.status == Status::ok) timed.push_back(i);
     group.push_back(std::move(r));
   }
-  checker.reset();  // the reference's memory is not kept while timing
+  return group;
+}
 
-  if (!timed.empty()) {
-    auto instance = family.make_instance(size, dtype);
-    std::vector<std::int64_t> iterations(variants.size(), 0);
-    for (std::size_t i : timed) iterations[i] = calibrate(*instance, variants[i], options);
-    std::vector<std::vector<double>> samples(variants.size());
-    // Interleaved rounds (A B C A B C ...): drift in clock speed or load hits every variant alike.
-    for (int round = 0; round < options.rounds; ++round) {
-      for (std::size_t i : timed) {
-        double s = time_batch(*instance, variants[i], iterations[i]);
-        samples[i].push_back(s * 1e9 / static_cast<double>(iterations[i]));
-      }
-    }
+// The timing phase for the results whose status is ok: calibration, interleaved rounds, rates
+// and the speed-up against the scalar variant.
+void time_group(const Group& g, const RunOptions& options, const MachinePeak& peak, std::vector<Result>& group) {
+  std::vector<std::size_t> timed;  // indices into `group` and `g.variants`
+  for (std::size_t i = 0; i < group.size(); ++i)
+    if (group[i].status == Status::ok) timed.push_back(i);
+  if (timed.empty()) return;
+  auto instance = g.family->make_instance(g.size, g.dtype);
+  std::vector<std::int64_t> iterations(group.size(), 0);
+  for (std::size_t i : timed) iterations[i] = calibrate(*instance, g.variants[i], options);
+  std::vector<std::vector<double>> samples(group.size());
+  // Interleaved rounds (A B C A B C ...): drift in clock speed or load hits every variant alike.
+  for (int round = 0; round < options.rounds; ++round) {
     for (std::size_t i : timed) {
-      group[i].time = summarize(iterations[i], std::move(samples[i]));
-      add_rates(group[i], peak, g.threads);
+      double s = time_batch(*instance, g.variants[i], iterations[i]);
+      samples[i].push_back(s * 1e9 / static_cast<double>(iterations[i]));
     }
-    const Result* scalar = nullptr;
-    for (std::size_t i : timed)
-      if (group[i].kind == Kind::scalar && (!scalar || group[i].variant == "scalar")) scalar = &group[i];
-    if (scalar)
-      for (std::size_t i : timed) group[i].speedup_vs_scalar = scalar->time.median_ns / group[i].time.median_ns;
   }
+  for (std::size_t i : timed) {
+    group[i].time = summarize(iterations[i], std::move(samples[i]));
+    add_rates(group[i], peak, g.threads);
+  }
+  const Result* scalar = nullptr;
+  for (std::size_t i : timed)
+    if (group[i].kind == Kind::scalar && (!scalar || group[i].variant == "scalar")) scalar = &group[i];
+  if (scalar)
+    for (std::size_t i : timed) group[i].speedup_vs_scalar = scalar->time.median_ns / group[i].time.median_ns;
+}
+
+void run_group(const Group& g, const RunOptions& options, const MachinePeak& peak, std::FILE* log,
+               std::vector<Result>& out) {
+  set_threads(g.threads);
+  std::vector<Result> group = check_group(g, options, log);
+  time_group(g, options, peak, group);
   for (auto& r : group) out.push_back(std::move(r));
 }
 

@@ -1,17 +1,21 @@
-#include "stats.h"
+#include "kprof/stats.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace kprof {
 
-double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  double pos = q * static_cast<double>(values.size() - 1);
+double quantile_sorted(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  double pos = q * static_cast<double>(sorted.size() - 1);
   auto lo = static_cast<std::size_t>(std::floor(pos));
   auto hi = static_cast<std::size_t>(std::ceil(pos));
-  return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+}
+
+double quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  return quantile_sorted(values, q);
 }
 
 double median(std::vector<double> values) { return quantile(std::move(values), 0.5); }

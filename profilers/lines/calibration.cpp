@@ -11,6 +11,7 @@
 
 #include "kprof/lines.h"
 #include "kprof/lines/collector.h"
+#include "kprof/stats.h"
 #include "runtime_state.h"
 
 namespace kprof::lines {
@@ -77,11 +78,6 @@ Cell take(Site& site) {
   Cell c = t->cells[detail::site_id(site)];
   t->cells[detail::site_id(site)] = Cell{};
   return c;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 double measure_ticks_per_ns() {

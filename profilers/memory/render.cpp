@@ -13,19 +13,6 @@
 namespace kprof {
 namespace {
 
-std::string bytes_text(double b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  double neg = b < 0 ? -1 : 1;
-  b *= neg;
-  while (b >= 1024 && u < 4) {
-    b /= 1024;
-    ++u;
-  }
-  std::string s = u == 0 ? std::to_string(static_cast<long long>(b)) : format_fixed(b, b < 10 ? 2 : 1);
-  return (neg < 0 ? "-" : "") + s + " " + units[u];
-}
-
 std::string basename_of(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -61,8 +48,8 @@ Table summary_table(const MemoryReport& r) {
   Table t{{"metric", "total", "per call"}, {true}, {}};
   double n = static_cast<double>(std::max<std::int64_t>(r.iterations, 1));
   auto row = [&](const std::string& name, std::uint64_t v, bool bytes, bool per_call) {
-    t.rows.push_back({name, bytes ? bytes_text(static_cast<double>(v)) : std::to_string(v),
-                      per_call ? (bytes ? bytes_text(v / n) : format_fixed(v / n, 1)) : ""});
+    t.rows.push_back({name, bytes ? format_bytes(static_cast<double>(v)) : std::to_string(v),
+                      per_call ? (bytes ? format_bytes(v / n) : format_fixed(v / n, 1)) : ""});
   };
   row("peak above start", r.peak_bytes, true, false);
   row("bytes allocated", r.bytes_allocated, true, true);
@@ -77,9 +64,10 @@ Table sites_table(const MemoryReport& r) {
   Table t{{"bytes", "count", "at peak", "leaked", "temporary", "function", "location"}, {}, {}};
   t.left_aligned = {false, false, false, false, false, true, true};
   for (const auto& s : r.sites)
-    t.rows.push_back({bytes_text(static_cast<double>(s.bytes)), std::to_string(s.count),
-                      bytes_text(static_cast<double>(s.peak_bytes)), bytes_text(static_cast<double>(s.leaked_bytes)),
-                      std::to_string(s.temporary), shorten(s.frame.function, 60), location(s.frame)});
+    t.rows.push_back({format_bytes(static_cast<double>(s.bytes)), std::to_string(s.count),
+                      format_bytes(static_cast<double>(s.peak_bytes)),
+                      format_bytes(static_cast<double>(s.leaked_bytes)), std::to_string(s.temporary),
+                      shorten(s.frame.function, 60), location(s.frame)});
   return t;
 }
 
@@ -94,8 +82,9 @@ Table lines_table(const MemoryReport& r) {
     return std::tie(a->frame.file, a->frame.line) < std::tie(b->frame.file, b->frame.line);
   });
   for (const MemorySite* s : sites)
-    t.rows.push_back({location(s->frame), bytes_text(static_cast<double>(s->bytes)), std::to_string(s->count),
-                      bytes_text(static_cast<double>(s->peak_bytes)), bytes_text(static_cast<double>(s->leaked_bytes)),
+    t.rows.push_back({location(s->frame), format_bytes(static_cast<double>(s->bytes)), std::to_string(s->count),
+                      format_bytes(static_cast<double>(s->peak_bytes)),
+                      format_bytes(static_cast<double>(s->leaked_bytes)),
                       shorten(source_line(s->frame.file, s->frame.line), 70)});
   return t;
 }
@@ -124,8 +113,8 @@ std::string render(const MemoryReport& r, bool markdown) {
     out << h << "Per source line (increment: still allocated at the end)\n\n" << table(lines_table(r)) << "\n";
   }
   if (!r.peak_stacks.empty()) {
-    out << h << "Peak: " << bytes_text(static_cast<double>(r.peak_bytes)) << "; largest holder "
-        << bytes_text(static_cast<double>(r.peak_stacks.front().bytes)) << " in " << r.peak_stacks.front().count
+    out << h << "Peak: " << format_bytes(static_cast<double>(r.peak_bytes)) << "; largest holder "
+        << format_bytes(static_cast<double>(r.peak_stacks.front().bytes)) << " in " << r.peak_stacks.front().count
         << " block(s), allocated from\n\n"
         << table(peak_stack_table(r)) << "\n";
   }

@@ -90,6 +90,25 @@ std::string format_fixed(double value, int decimals) {
   return buf;
 }
 
+std::string format_signed_pct(double pct, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%+.*f%%", decimals, pct);
+  return buf;
+}
+
+std::string format_bytes(double bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  const bool negative = bytes < 0;
+  double b = negative ? -bytes : bytes;
+  while (b >= 1024 && u < 4) {
+    b /= 1024;
+    ++u;
+  }
+  std::string s = u == 0 ? std::to_string(static_cast<long long>(b)) : format_fixed(b, b < 10 ? 2 : 1);
+  return (negative ? "-" : "") + s + " " + units[u];
+}
+
 std::string format_duration_ns(double ns) {
   char buf[32];
   if (ns < 1e3)

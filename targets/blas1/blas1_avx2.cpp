@@ -3,13 +3,13 @@
 
 #include "blas1_kernels.h"
 #include "blas1_simd.h"
-#include "common/simd_avx2.h"
+#include "kprof/simd/avx2.h"
 
 namespace kprof::targets {
 namespace {
 
-using avx2::F32;
-using avx2::F64;
+using kprof::simd::avx2::F32;
+using kprof::simd::avx2::F64;
 
 }  // namespace
 

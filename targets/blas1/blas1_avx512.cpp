@@ -3,13 +3,13 @@
 
 #include "blas1_kernels.h"
 #include "blas1_simd.h"
-#include "common/simd_avx512.h"
+#include "kprof/simd/avx512.h"
 
 namespace kprof::targets {
 namespace {
 
-using avx512::F32;
-using avx512::F64;
+using kprof::simd::avx512::F32;
+using kprof::simd::avx512::F64;
 
 }  // namespace
 

@@ -1,15 +1,15 @@
 // The direct formulation with AVX2 + FMA (ymm registers: 4 doubles or 8 floats per vector).
 #include <immintrin.h>
 
-#include "common/simd_avx2.h"
 #include "distances_kernels.h"
 #include "distances_simd.h"
+#include "kprof/simd/avx2.h"
 
 namespace kprof::targets {
 namespace {
 
-using avx2::F32;
-using avx2::F64;
+using kprof::simd::avx2::F32;
+using kprof::simd::avx2::F64;
 
 }  // namespace
 

@@ -1,15 +1,15 @@
 // The direct formulation with AVX-512 (zmm registers: 8 doubles or 16 floats per vector).
 #include <immintrin.h>
 
-#include "common/simd_avx512.h"
 #include "distances_kernels.h"
 #include "distances_simd.h"
+#include "kprof/simd/avx512.h"
 
 namespace kprof::targets {
 namespace {
 
-using avx512::F32;
-using avx512::F64;
+using kprof::simd::avx512::F32;
+using kprof::simd::avx512::F64;
 
 }  // namespace
 

@@ -1,15 +1,15 @@
 // GEMM with AVX2 + FMA (ymm registers): the blocked kernel of gemm_blocked.h.
 #include <immintrin.h>
 
-#include "common/simd_avx2.h"
 #include "gemm_blocked.h"
 #include "gemm_kernels.h"
+#include "kprof/simd/avx2.h"
 
 namespace kprof::targets {
 namespace {
 
-using avx2::F32;
-using avx2::F64;
+using kprof::simd::avx2::F32;
+using kprof::simd::avx2::F64;
 
 // 16 ymm registers: the classic Haswell 6×2-vector tile takes 12 accumulators, 2 B vectors and
 // 1 broadcast of A.

@@ -5,15 +5,15 @@
 #include <thread>
 #include <vector>
 
-#include "common/simd_avx512.h"
 #include "gemm_blocked.h"
 #include "gemm_kernels.h"
+#include "kprof/simd/avx512.h"
 
 namespace kprof::targets {
 namespace {
 
-using avx512::F32;
-using avx512::F64;
+using kprof::simd::avx512::F32;
+using kprof::simd::avx512::F64;
 
 // 32 zmm registers: an 8×3-vector tile takes 24 accumulators, 3 B vectors and 1 broadcast of A.
 // KC×NR of B (one sliver) fits L1 (48 KiB here), MC×KC of A fits L2 (2 MiB), KC×NC of B fits L3.

@@ -4,14 +4,14 @@
 
 #include <vector>
 
-#include "common/simd_avx512.h"
+#include "kprof/simd/avx512.h"
 #include "sgd_kernels.h"
 
 namespace kprof::targets {
 namespace {
 
-using avx512::F32;
-using avx512::F64;
+using kprof::simd::avx512::F32;
+using kprof::simd::avx512::F64;
 
 template <class Ops, class T>
 void step(const T* x, const T* y, std::int64_t rows, std::int64_t d, T lr, T* w, T* b, T* r) {

@@ -8,6 +8,10 @@ namespace kprof {
 
 Environment collect_environment(int threads);
 
+// The current time as kprof stamps every record (Run::created_utc, the peak cache, history):
+// ISO 8601 in UTC to the second, "2026-01-02T03:04:05Z".
+std::string utc_now();
+
 // FMA GFLOP/s (f32, f64) per core at the widest ISA and STREAM-triad GB/s, measured by kprof.
 // Cached in $KPROF_CACHE_DIR or ~/.cache/kprof/peak.json keyed by CPU model and ISA;
 // `refresh` measures again. Takes about a second when measured.

@@ -76,7 +76,7 @@ std::string signed_count(std::int64_t v) { return (v > 0 ? "+" : "") + format_co
 
 std::string change(std::int64_t a, std::int64_t b) {
   if (a == 0) return b == 0 ? "0%" : "new";
-  return (b >= a ? "+" : "") + format_fixed(100.0 * static_cast<double>(b - a) / static_cast<double>(a), 1) + "%";
+  return format_signed_pct(100.0 * static_cast<double>(b - a) / static_cast<double>(a));
 }
 
 Table delta_table(const CallgrindDiff& d, const std::vector<CostDelta>& rows, std::size_t n, bool lines) {

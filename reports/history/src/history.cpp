@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "kprof/atomic_file.h"
+#include "kprof/environment.h"
 #include "kprof/errors.h"
 #include "kprof/reports/run_json.h"
 
@@ -58,13 +59,6 @@ class Statement {
   std::filesystem::path path_;
   sqlite3_stmt* stmt_ = nullptr;
 };
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 std::optional<double> section_value(const Run& run, const char* section, const std::string& key,
                                     std::initializer_list<const char*> path) {

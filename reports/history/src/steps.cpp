@@ -7,6 +7,7 @@
 
 #include "kprof/history/history.h"
 #include "kprof/regress/stats.h"
+#include "kprof/stats.h"
 
 namespace kprof::history {
 
@@ -23,8 +24,8 @@ std::vector<Step> detect_steps(const std::vector<double>& values, const std::vec
                               values.begin() + static_cast<std::ptrdiff_t>(std::min(n, i + w)));
     Step s;
     s.index = i;
-    s.before = regress::median_of(before);
-    s.after = regress::median_of(after);
+    s.before = median(before);
+    s.after = median(after);
     if (s.before <= 0) continue;
     s.change_pct = (s.after / s.before - 1.0) * 100.0;
     if (std::fabs(s.change_pct) <= options.threshold_pct) continue;

@@ -11,16 +11,11 @@
 #include "kprof/reports/callgrind_diff.h"
 #include "kprof/reports/callgrind_reader.h"
 #include "kprof/reports/tables.h"
+#include "kprof/stats.h"
 #include "sections.h"
 
 namespace kprof::regress {
 namespace {
-
-std::string pct(double v, int decimals = 1) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.*f%%", decimals, v);
-  return buf;
-}
 
 std::string num(double v) {
   char buf[32];
@@ -28,18 +23,6 @@ std::string num(double v) {
     std::snprintf(buf, sizeof buf, "%.4g", v);
   else
     std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
-}
-
-std::string bytes_text(double b) {
-  char buf[32];
-  double a = std::fabs(b);
-  if (a >= 1024.0 * 1024.0)
-    std::snprintf(buf, sizeof buf, "%.2f MiB", b / (1024.0 * 1024.0));
-  else if (a >= 1024.0)
-    std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024.0);
-  else
-    std::snprintf(buf, sizeof buf, "%.0f B", b);
   return buf;
 }
 
@@ -87,8 +70,8 @@ Finding compare_time(const Result& b, const Result& c, const Run& base_run, cons
   std::vector<double> bp = paired_medians(base_run, b.key()), cp = paired_medians(cur_run, c.key());
   const bool paired = o.paired && !bp.empty() && bp.size() == cp.size();
   RatioEstimate ratio = paired ? bootstrap_ratio(bp, cp, true) : bootstrap_ratio(bs, cs, false);
-  f.baseline = paired ? median_of(bp) : median_of(bs);
-  f.current = paired ? median_of(cp) : median_of(cs);
+  f.baseline = paired ? median(bp) : median(bs);
+  f.current = paired ? median(cp) : median(cs);
   f.change_pct = (ratio.ratio - 1.0) * 100.0;
   f.ci_low_pct = (ratio.low - 1.0) * 100.0;
   f.ci_high_pct = (ratio.high - 1.0) * 100.0;
@@ -114,7 +97,7 @@ Finding compare_time(const Result& b, const Result& c, const Run& base_run, cons
   const std::string samples = paired ? std::to_string(bp.size()) + " paired invocations, " + std::to_string(bs.size()) +
                                            " vs " + std::to_string(cs.size()) + " rounds"
                                      : std::to_string(bs.size()) + " vs " + std::to_string(cs.size()) + " samples";
-  const std::string ci = "95% CI " + pct(*f.ci_low_pct) + " .. " + pct(*f.ci_high_pct);
+  const std::string ci = "95% CI " + format_signed_pct(*f.ci_low_pct) + " .. " + format_signed_pct(*f.ci_high_pct);
   if (f.change_pct > f.threshold_pct) {
     f.p_value = rank.p_greater;
     // Both the rank test and the bootstrap interval must exclude "no change".
@@ -129,7 +112,7 @@ Finding compare_time(const Result& b, const Result& c, const Run& base_run, cons
   char p[32];
   std::snprintf(p, sizeof p, "p=%.3g", *f.p_value);
   f.measurement = "wall time " + format_duration_ns(f.baseline) + " -> " + format_duration_ns(f.current) +
-                  " per call (" + pct(f.change_pct) + ", " + ci + ", " + p + ", " + samples + ")";
+                  " per call (" + format_signed_pct(f.change_pct) + ", " + ci + ", " + p + ", " + samples + ")";
   const std::string& what = f.measurement;
   switch (f.verdict) {
     case Verdict::regression:
@@ -249,8 +232,8 @@ Finding compare_instructions(const CallgrindRecord& b, const CallgrindRecord& c,
     f.threshold_pct = noise->instr_detectable_pct;
     f.threshold_source = "noise calibration";
   }
-  const std::string what =
-      "instructions " + num(f.baseline) + " -> " + num(f.current) + " per call (" + pct(f.change_pct, 2) + ")";
+  const std::string what = "instructions " + num(f.baseline) + " -> " + num(f.current) + " per call (" +
+                           format_signed_pct(f.change_pct, 2) + ")";
   if (f.change_pct > f.threshold_pct) {
     f.verdict = Verdict::regression;
     f.explanation = what + ": more than the " + format_fixed(f.threshold_pct, 2) + "% threshold; grew:";
@@ -284,8 +267,8 @@ std::vector<std::string> grown_sites(const MemoryRecord& b, const MemoryRecord& 
       if (t.label == s.label) bytes += t.bytes, count += t.count;
     auto [b_bytes, b_count] = before.count(s.label) ? before.at(s.label) : std::pair<double, double>{0, 0};
     if (bytes > b_bytes || count > b_count)
-      grown.push_back({bytes - b_bytes, s.label + ": " + bytes_text(b_bytes) + " in " + num(b_count) + " -> " +
-                                            bytes_text(bytes) + " in " + num(count) + " allocations" +
+      grown.push_back({bytes - b_bytes, s.label + ": " + format_bytes(b_bytes) + " in " + num(b_count) + " -> " +
+                                            format_bytes(bytes) + " in " + num(count) + " allocations" +
                                             (b_count == 0 ? " (new site)" : "")});
   }
   std::sort(grown.begin(), grown.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
@@ -303,9 +286,9 @@ void compare_memory(const MemoryRecord& b, const MemoryRecord& c, const CompareO
     f.change_pct = change_pct(base, cur);
     f.threshold_pct = o.memory_threshold_pct;
     f.threshold_source = "default";
-    const std::string what = std::string(label) + " " + bytes_text(base) + " -> " + bytes_text(cur) + " (" +
-                             (cur >= base ? "+" : "-") + bytes_text(std::fabs(cur - base)) + ", " + pct(f.change_pct) +
-                             ")";
+    const std::string what = std::string(label) + " " + format_bytes(base) + " -> " + format_bytes(cur) + " (" +
+                             (cur >= base ? "+" : "-") + format_bytes(std::fabs(cur - base)) + ", " +
+                             format_signed_pct(f.change_pct) + ")";
     if (cur - base >= o.min_memory_bytes && f.change_pct > f.threshold_pct) {
       f.verdict = Verdict::regression;
       f.explanation = what + "; allocation sites that grew:";
@@ -361,14 +344,14 @@ void update_metric_notes(BenchmarkComparison& bc) {
   const Finding* ir = find(bc.findings, Metric::instructions);
   if (!t || !ir) return;
   if (t->verdict == Verdict::regression && ir->verdict != Verdict::regression)
-    bc.notes.push_back(kPrefix + "instructions flat (" + pct(ir->change_pct, 2) + ") but wall time " +
-                       pct(t->change_pct) +
+    bc.notes.push_back(kPrefix + "instructions flat (" + format_signed_pct(ir->change_pct, 2) + ") but wall time " +
+                       format_signed_pct(t->change_pct) +
                        ": the cost is not in executed instructions but in memory traffic (cache misses, "
                        "bandwidth) or vector width and clock frequency" +
                        (bc.code_path_changed ? "; the code path changed" : "; run `kprof mem` and compare code paths"));
   if (ir->verdict == Verdict::regression && t->verdict == Verdict::unchanged)
-    bc.notes.push_back(kPrefix + "instructions " + pct(ir->change_pct, 2) + " but wall time flat (" +
-                       pct(t->change_pct) +
+    bc.notes.push_back(kPrefix + "instructions " + format_signed_pct(ir->change_pct, 2) + " but wall time flat (" +
+                       format_signed_pct(t->change_pct) +
                        "): the extra instructions hide behind memory stalls at this size; they will cost time "
                        "where the data fits in cache");
 }

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <map>
 
+#include "kprof/reports/tables.h"
+
 namespace kprof::regress {
 namespace {
 
@@ -26,9 +28,7 @@ bool is_suspect(const Finding& f) {
 }
 
 std::string change_text(const Finding& f) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%+.1f%%, %s", f.change_pct, std::string(to_string(f.verdict)).c_str());
-  return buf;
+  return format_signed_pct(f.change_pct) + ", " + std::string(to_string(f.verdict));
 }
 
 }  // namespace

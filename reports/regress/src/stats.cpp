@@ -5,16 +5,10 @@
 #include <numeric>
 #include <random>
 
+#include "kprof/stats.h"
+
 namespace kprof::regress {
 namespace {
-
-double quantile_sorted(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  double pos = q * static_cast<double>(sorted.size() - 1);
-  auto lo = static_cast<std::size_t>(std::floor(pos));
-  auto hi = static_cast<std::size_t>(std::ceil(pos));
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
-}
 
 double normal_upper_tail(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
@@ -46,11 +40,6 @@ double exact_upper_tail(int n1, int n2, double u_obs) {
 }
 
 }  // namespace
-
-double median_of(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return quantile_sorted(values, 0.5);
-}
 
 RankTest mann_whitney(const std::vector<double>& baseline, const std::vector<double>& current) {
   RankTest t;
@@ -108,21 +97,21 @@ RatioEstimate bootstrap_ratio(const std::vector<double>& baseline, const std::ve
   if (r.paired) {
     std::vector<double> ratios;
     for (std::size_t i = 0; i < baseline.size(); ++i) ratios.push_back(current[i] / baseline[i]);
-    r.ratio = median_of(ratios);
+    r.ratio = median(ratios);
     std::uniform_int_distribution<std::size_t> pick(0, ratios.size() - 1);
     std::vector<double> sample(ratios.size());
     for (int i = 0; i < resamples; ++i) {
       for (auto& x : sample) x = ratios[pick(rng)];
-      estimates.push_back(median_of(sample));
+      estimates.push_back(median(sample));
     }
   } else {
-    r.ratio = median_of(current) / median_of(baseline);
+    r.ratio = median(current) / median(baseline);
     std::uniform_int_distribution<std::size_t> pick_b(0, baseline.size() - 1), pick_c(0, current.size() - 1);
     std::vector<double> sb(baseline.size()), sc(current.size());
     for (int i = 0; i < resamples; ++i) {
       for (auto& x : sb) x = baseline[pick_b(rng)];
       for (auto& x : sc) x = current[pick_c(rng)];
-      estimates.push_back(median_of(sc) / median_of(sb));
+      estimates.push_back(median(sc) / median(sb));
     }
   }
   std::sort(estimates.begin(), estimates.end());

@@ -7,7 +7,7 @@
 
 namespace kprof::regress {
 
-double median_of(std::vector<double> values);
+// The median is kprof::median (kprof/stats.h), shared with the runner.
 
 struct RankTest {
   double u = 0;          // U statistic of `current` (count of pairs where current > baseline; ties 1/2)

@@ -1,18 +1,18 @@
 #pragma once
 // The AVX-512 vector operations the SIMD kernels are written against (zmm registers), with the
-// same members as simd_avx2.h, so one kernel template serves both ISAs, plus masked loads and
+// same members as kprof/simd/avx2.h, so one kernel template serves both ISAs, plus masked loads and
 // stores of a vector's first n elements (AVX-512 masks make loop tails free of scalar code).
 //
 // Include only from a translation unit compiled for AVX-512 (kprof_isa_sources); the unnamed
-// namespace gives every including translation unit its own copy (see simd_avx2.h for why).
+// namespace gives every including translation unit its own copy (see kprof/simd/avx2.h for why).
 #if !defined(__AVX512F__)
-#error "simd_avx512.h needs a translation unit compiled with -mavx512f (kprof_isa_sources ... AVX512)"
+#error "kprof/simd/avx512.h needs a translation unit compiled with -mavx512f (kprof_isa_sources ... AVX512)"
 #endif
 #include <immintrin.h>
 
 #include <cstdint>
 
-namespace kprof::targets::avx512 {
+namespace kprof::simd::avx512 {
 namespace {
 
 struct F64 {
@@ -51,4 +51,4 @@ struct F32 {
 };
 
 }  // namespace
-}  // namespace kprof::targets::avx512
+}  // namespace kprof::simd::avx512

@@ -1,20 +1,21 @@
 #pragma once
-// The AVX2 + FMA vector operations the SIMD kernels are written against (ymm registers), one struct
+// The AVX2 + FMA vector operations kprof's SIMD code is written against (ymm registers), one struct
 // per element type: Vec, Scalar, lanes, zero, set1, load, store, add, sub, fma, reduce. Kernels are
-// templates over such a struct (blas1_simd.h, gemm_blocked.h, distances_simd.h), so the same
-// source serves AVX2 and AVX-512.
+// templates over such a struct (the families' blas1_simd.h, gemm_blocked.h, distances_simd.h, and
+// the machine-peak FMA probe in profilers/core/peak_fma.h), so the same source serves AVX2 and
+// AVX-512.
 //
 // Include only from a translation unit compiled for AVX2 (kprof_isa_sources). The structs live in
 // an unnamed namespace on purpose: every including translation unit gets its own copy, so the
 // linker can never pick one compiled with other ISA flags for code that runs on a narrower CPU.
 #if !defined(__AVX2__) || !defined(__FMA__)
-#error "simd_avx2.h needs a translation unit compiled with -mavx2 -mfma (kprof_isa_sources ... AVX2)"
+#error "kprof/simd/avx2.h needs a translation unit compiled with -mavx2 -mfma (kprof_isa_sources ... AVX2)"
 #endif
 #include <immintrin.h>
 
 #include <cstdint>
 
-namespace kprof::targets::avx2 {
+namespace kprof::simd::avx2 {
 namespace {
 
 struct F64 {
@@ -53,4 +54,4 @@ struct F32 {
 };
 
 }  // namespace
-}  // namespace kprof::targets::avx2
+}  // namespace kprof::simd::avx2
