@@ -40,7 +40,7 @@ void run_valgrind(const std::vector<std::string>& args, const std::filesystem::p
     } catch (const UsageError&) {
     }
     if (text.size() > 2000) text = "..." + text.substr(text.size() - 2000);
-    throw UsageError(what + " under callgrind failed (exit " + std::to_string(rc) + "):\n" + text);
+    throw ToolError(what + " under callgrind failed (exit " + std::to_string(rc) + "):\n" + text);
   }
 }
 
@@ -101,7 +101,7 @@ void CallgrindRegionHooks::on_exit() {
 std::filesystem::path require_valgrind() {
   std::filesystem::path valgrind = find_program("valgrind");
   if (valgrind.empty())
-    throw UsageError(
+    throw ToolError(
         "valgrind is not installed (or not in PATH). Install it with `sudo apt-get install valgrind` (Debian, "
         "Ubuntu), `sudo dnf install valgrind` (Fedora) or `brew install valgrind` (Linux Homebrew), then run "
         "this again.");

@@ -37,7 +37,7 @@ struct CallgrindOptions {
   std::filesystem::path out_dir = ".";
 };
 
-// The valgrind binary; throws UsageError saying how to install it when it is missing.
+// The valgrind binary; throws ToolError saying how to install it when it is missing.
 std::filesystem::path require_valgrind();
 
 struct CallgrindRun {

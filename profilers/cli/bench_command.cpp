@@ -2,6 +2,8 @@
 // Google Benchmark benchmark, so users keep their flags, JSON output and tools/compare.py.
 #include <benchmark/benchmark.h>
 
+#include <iostream>
+#include <map>
 #include <memory>
 
 #include "commands.h"
@@ -13,8 +15,11 @@
 namespace kprof::cli {
 namespace {
 
-void register_benchmark(const Job& job) {
-  benchmark::RegisterBenchmark(job.key().c_str(), [job](benchmark::State& state) {
+// Variants found wrong or failing, by key: what makes `kprof bench` exit 1, and what it names.
+using Findings = std::shared_ptr<std::map<std::string, std::string>>;
+
+void register_benchmark(const Job& job, const Findings& findings) {
+  benchmark::RegisterBenchmark(job.key().c_str(), [job, findings](benchmark::State& state) {
     const FamilyRecord* family = job.target.family;
     const std::size_t v = job.target.variant;
     const Size& size = job.size;
@@ -23,9 +28,16 @@ void register_benchmark(const Job& job) {
       state.SkipWithError(("skipped: " + why).c_str());
       return;
     }
-    CheckResult check = check_variant(*family, v, size, dtype);
+    CheckResult check;
+    try {
+      check = check_variant(*family, v, size, dtype);
+    } catch (const std::exception& e) {
+      check.reason = std::string("threw: ") + e.what();
+    }
     if (!check.ok) {
-      state.SkipWithError(("wrong: " + check.reason).c_str());
+      const std::string why = (check.reason.rfind("threw: ", 0) == 0 ? "failed: " : "wrong: ") + check.reason;
+      (*findings)[job.key()] = why;
+      state.SkipWithError(why.c_str());
       return;
     }
     auto instance = family->make_instance(size, dtype);  // setup stays outside the timed loop
@@ -54,8 +66,9 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants")->check(CLI::Range(1, 1024));
   sub->callback([args, &ctx] {
     set_threads(args->threads);
+    auto findings = std::make_shared<std::map<std::string, std::string>>();
     for (const Job& job : plan_jobs(args->filters, args->sizes, parse_dtypes(args->dtype), args->threads))
-      register_benchmark(job);
+      register_benchmark(job, findings);
     std::vector<std::string> storage = {"kprof bench"};
     for (const auto& a : ctx.passthrough) storage.push_back(a);
     std::vector<char*> argv;
@@ -66,6 +79,10 @@ void add_bench_command(CLI::App& app, Context& ctx) {
       throw UsageError("unrecognised Google Benchmark flag after '--' (see --benchmark_help... flags in its docs)");
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    for (const auto& [key, why] : *findings) {
+      std::cerr << "kprof bench: finding: " << key << " is " << why << "\n";
+      ctx.exit_code = kExitFinding;
+    }
   });
 }
 

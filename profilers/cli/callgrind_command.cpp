@@ -1,6 +1,5 @@
 // `kprof callgrind`: callgrind profiles of a kernel region (or a program), hotspot tables, diffs
-// and side-by-side comparisons of a family's variants. Also the hidden `kprof region`, the child
-// process that profilers re-run: it sets a problem up and runs the region with their hooks.
+// and side-by-side comparisons of a family's variants.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,9 +8,10 @@
 
 #include "callgrind_profiler.h"
 #include "commands.h"
-#include "cpu_profiler.h"
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/isa.h"
+#include "kprof/job.h"
 #include "kprof/reports/callgrind_diff.h"
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_reader.h"
@@ -144,57 +144,75 @@ void profile_kernel(Context& ctx, const CallgrindArgs& a) {
              "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
 }
 
-void compare_variants(Context& ctx, const CallgrindArgs& a) {
-  const std::vector<Job> jobs = plan_jobs_at({a.target}, a.size, dtype_from_string(a.dtype), a.threads);
-  nlohmann::json results = nlohmann::json::array();
-  Table summary;
-  summary.header = {"variant", "Ir/call", "Ir/FLOP", "vs best", "hottest line", "source"};
-  summary.left_aligned = {true, false, false, false, true, true};
-  std::ostringstream details;
-  std::vector<std::pair<double, std::vector<std::string>>> rows;
-  for (const Job& job : jobs) {
-    KernelTarget t{job, a.iterations};
-    const std::string name = job.name();
-    if (!a.quiet) std::cerr << "kprof: running " << name << " under callgrind...\n";
-    CallgrindRun run;
+// The hottest line of a profile and where it is, for the comparison table. Code without debug
+// information (a distribution's OpenBLAS) has no line to name: then say which function and library
+// the cost is in instead of "???:0" (the "???" line sums every such function's cost; name the
+// largest of them).
+std::pair<std::string, std::string> hottest_line(const Hotspots& h, const Table& lines) {
+  std::string hottest = h.lines.empty() ? "-" : lines.rows.empty() ? "-" : lines.rows[0][lines.rows[0].size() - 3];
+  std::string source = h.lines.empty() || lines.rows.empty() ? "" : lines.rows[0][lines.rows[0].size() - 2];
+  if (hottest.rfind("???", 0) == 0)
+    for (const HotFunction& f : h.functions)
+      if (f.file.empty() || f.file.rfind("???", 0) == 0) {
+        hottest = f.name + " (no line info)";
+        source = f.object.empty() ? "" : "in " + std::filesystem::path(f.object).filename().string();
+        break;
+      }
+  return {hottest, source};
+}
+
+// One row of the comparison: Ir per call (-1 when the variant cannot run here) and the cells.
+using CompareRow = std::pair<double, std::vector<std::string>>;
+
+CompareRow compare_one(const Job& job, const CallgrindArgs& a, nlohmann::json& results, std::ostringstream& details) {
+  const std::string name = job.name();
+  KernelTarget t{job, a.iterations};
+  if (!a.quiet) std::cerr << "kprof: running " << name << " under callgrind...\n";
+  // A variant that cannot run here (an ISA this CPU or valgrind lacks) is reported, the others
+  // still compared; a missing or failing valgrind is a ToolError and ends the comparison.
+  std::string refused;
+  CallgrindRun run;
+  if (std::string why = isa_skip_reason(job.variant().isa); !why.empty()) {
+    refused = name + " cannot run here: " + why;
+  } else {
     try {
       run = run_callgrind_kernel(t, options_from(a));
     } catch (const UsageError& e) {
-      // A variant that cannot run here (missing ISA) is reported, the others still compared.
-      if (std::string(e.what()).find("valgrind is not installed") != std::string::npos) throw;
-      std::string why = e.what();
-      if (why.rfind(name + " ", 0) == 0) why = why.substr(name.size() + 1);
-      why = why.substr(0, why.find('\n'));
-      rows.push_back({-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why}});
-      details << "\n" << name << ": skipped: " << e.what() << "\n";
-      continue;
+      refused = e.what();
     }
-    results.push_back(callgrind_result_json(t, run, a.top));
-    auto totals = run.profile.totals();
-    double per_call = static_cast<double>(totals.empty() ? 0 : totals[0]) / static_cast<double>(t.iterations);
-    double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
-    Hotspots h = compute_hotspots(run.profile);
-    Table lines = hot_lines_table(h, 3);
-    std::string hottest = h.lines.empty() ? "-" : lines.rows.empty() ? "-" : lines.rows[0][lines.rows[0].size() - 3];
-    std::string source = h.lines.empty() || lines.rows.empty() ? "" : lines.rows[0][lines.rows[0].size() - 2];
-    // Code without debug information (a distribution's OpenBLAS) has no line to name: say which
-    // function and library the cost is in instead of "???:0".
-    // The "???" line sums every such function's cost; name the largest of them.
-    if (hottest.rfind("???", 0) == 0)
-      for (const HotFunction& f : h.functions)
-        if (f.file.empty() || f.file.rfind("???", 0) == 0) {
-          hottest = f.name + " (no line info)";
-          source = f.object.empty() ? "" : "in " + std::filesystem::path(f.object).filename().string();
-          break;
-        }
-    rows.push_back({per_call,
-                    {name, format_count(static_cast<std::int64_t>(per_call)),
-                     flops > 0 ? format_fixed(per_call / flops, 3) : "-", "", hottest, source}});
-    details << "\n" << name << ": hottest lines\n" << lines.text();
   }
+  if (!refused.empty()) {
+    std::string why = refused;
+    if (why.rfind(name + " ", 0) == 0) why = why.substr(name.size() + 1);
+    why = why.substr(0, why.find('\n'));
+    details << "\n" << name << ": skipped: " << refused << "\n";
+    return {-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why}};
+  }
+  results.push_back(callgrind_result_json(t, run, a.top));
+  auto totals = run.profile.totals();
+  double per_call = static_cast<double>(totals.empty() ? 0 : totals[0]) / static_cast<double>(t.iterations);
+  double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
+  Hotspots h = compute_hotspots(run.profile);
+  Table lines = hot_lines_table(h, 3);
+  auto [hottest, source] = hottest_line(h, lines);
+  details << "\n" << name << ": hottest lines\n" << lines.text();
+  return {per_call,
+          {name, format_count(static_cast<std::int64_t>(per_call)), flops > 0 ? format_fixed(per_call / flops, 3) : "-",
+           "", hottest, source}};
+}
+
+void compare_variants(Context& ctx, const CallgrindArgs& a) {
+  const std::vector<Job> jobs = plan_jobs_at({a.target}, a.size, dtype_from_string(a.dtype), a.threads);
+  nlohmann::json results = nlohmann::json::array();
+  std::ostringstream details;
+  std::vector<CompareRow> rows;
+  for (const Job& job : jobs) rows.push_back(compare_one(job, a, results, details));
   double best = 0;
   for (const auto& [ir, row] : rows)
     if (ir > 0 && (best == 0 || ir < best)) best = ir;
+  Table summary;
+  summary.header = {"variant", "Ir/call", "Ir/FLOP", "vs best", "hottest line", "source"};
+  summary.left_aligned = {true, false, false, false, true, true};
   for (auto& [ir, row] : rows) {
     if (ir > 0) row[3] = format_fixed(ir / best, 2) + "x";
     summary.rows.push_back(row);
@@ -243,38 +261,6 @@ void add_callgrind_command(CLI::App& app, Context& ctx) {
     if (!a->toggle_collect.empty()) throw UsageError("--toggle-collect applies to a program after --");
     if (a->compare) return compare_variants(ctx, *a);
     profile_kernel(ctx, *a);
-  });
-
-  // The child process profilers re-run: hidden from --help. The job comes as Job::to_args() wrote
-  // it (family/variant -s SIZE -t DTYPE --threads N), read back by Job::from_args.
-  struct RegionArgs {
-    std::string collector = "none", cpu_profile, report;
-    std::int64_t iterations = 1;
-  };
-  auto r = std::make_shared<RegionArgs>();
-  CLI::App* region = app.add_subcommand("region", "Run one kernel region with a profiler's hooks (internal)");
-  region->group("");
-  region->allow_extras();  // the job's arguments, for Job::from_args
-  region->add_option("--iterations", r->iterations, "kernel calls in the region")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  region->add_option("--collector", r->collector, "none, callgrind or cpu")
-      ->check(CLI::IsMember({"none", "callgrind", "cpu"}));
-  region->add_option("--cpu-profile", r->cpu_profile, "gperftools profile file (collector cpu)");
-  region->add_option("--report", r->report, "JSON file for the region's wall time");
-  region->callback([r, region] {
-    const Job job = Job::from_args(region->remaining());
-    RegionOptions o;
-    o.iterations = r->iterations;
-    std::unique_ptr<RegionHooks> hooks;
-    if (r->collector == "callgrind")
-      hooks = std::make_unique<CallgrindRegionHooks>();
-    else if (r->collector == "cpu")
-      hooks = std::make_unique<CpuProfilerHooks>(r->cpu_profile.empty() ? "kprof.prof" : r->cpu_profile);
-    else
-      hooks = std::make_unique<RegionHooks>();
-    double seconds = run_region(job, o, *hooks);
-    if (!r->report.empty())
-      write_file_atomically(r->report, nlohmann::json{{"seconds", seconds}, {"iterations", r->iterations}}.dump());
   });
 }
 

@@ -22,7 +22,8 @@ void add_run_command(CLI::App& app, Context& ctx);
 void add_list_command(CLI::App& app, Context& ctx);
 void add_env_command(CLI::App& app, Context& ctx);
 void add_bench_command(CLI::App& app, Context& ctx);
-void add_callgrind_command(CLI::App& app, Context& ctx);  // also the hidden `region`
+void add_callgrind_command(CLI::App& app, Context& ctx);
+void add_region_command(CLI::App& app, Context& ctx);  // hidden: the child process profilers re-run
 void add_cpu_command(CLI::App& app, Context& ctx);
 void add_mem_command(CLI::App& app, Context& ctx);
 void add_lines_command(CLI::App& app, Context& ctx);

@@ -45,21 +45,89 @@ std::string sparkline(const std::vector<double>& v) {
   return s;
 }
 
-std::string signed_pct(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%+.1f%%", v);
-  return text;
-}
-
 std::string value_text(const std::string& metric, double v) {
   if (metric == "time") return format_duration_ns(v);
-  if (metric == "memory") return format_fixed(v / 1024.0, 1) + " KiB";
+  if (metric == "memory") return format_bytes(v);
   return format_fixed(v, 0);
 }
 
 bool selected(const std::string& key, const std::vector<std::string>& filters) {
   if (filters.empty()) return true;
   return std::any_of(filters.begin(), filters.end(), [&](const std::string& f) { return key.rfind(f, 0) == 0; });
+}
+
+// One benchmark's last `a.last` points of the chosen metric (points without it are left out).
+struct Series {
+  std::vector<double> values;
+  std::vector<std::string> fingerprints;
+  std::vector<history::Point> points;
+};
+
+Series load_series(const history::HistoryDb& db, const std::string& key, const HistoryArgs& a) {
+  Series s;
+  for (const auto& p : db.series(key, a.branch)) {
+    std::optional<double> v = a.metric == "time"           ? p.median_ns
+                              : a.metric == "instructions" ? p.ir_per_call
+                                                           : p.peak_bytes;
+    if (!v) continue;
+    s.values.push_back(*v);
+    s.fingerprints.push_back(p.fingerprint);
+    s.points.push_back(p);
+  }
+  if (s.values.size() > static_cast<std::size_t>(a.last)) {
+    const auto drop = static_cast<std::ptrdiff_t>(s.values.size() - static_cast<std::size_t>(a.last));
+    s.values.erase(s.values.begin(), s.values.begin() + drop);
+    s.fingerprints.erase(s.fingerprints.begin(), s.fingerprints.begin() + drop);
+    s.points.erase(s.points.begin(), s.points.begin() + drop);
+  }
+  return s;
+}
+
+std::size_t distinct_count(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return static_cast<std::size_t>(std::unique(v.begin(), v.end()) - v.begin());
+}
+
+// The table row of one series; its steps are added to `found`.
+std::vector<std::string> trend_row(const std::string& key, const Series& s, const HistoryArgs& a,
+                                   const history::StepOptions& options, std::vector<history::SeriesStep>& found) {
+  std::string steps_text;
+  for (const auto& step : history::detect_steps(s.values, s.fingerprints, options)) {
+    const auto& p = s.points[step.index];
+    steps_text +=
+        (steps_text.empty() ? "" : ", ") + format_signed_pct(step.change_pct) + " at " + p.commit.substr(0, 10);
+    found.push_back({key, p, s.fingerprints[step.index - 1], step});
+  }
+  const std::string change = format_signed_pct((s.values.back() / s.values.front() - 1.0) * 100.0);
+  return {key,
+          std::to_string(s.values.size()),
+          value_text(a.metric, s.values.front()),
+          value_text(a.metric, s.values.back()),
+          change,
+          sparkline(s.values),
+          steps_text.empty() ? "-" : steps_text};
+}
+
+// One STEP line per step, labelled when the machine explains it; returns the steps it does not.
+int print_steps(const std::vector<history::SeriesStep>& found, const std::string& metric) {
+  int code_steps = 0;
+  for (const auto& f : found) {
+    const auto& s = f.step;
+    std::string line = f.key + ": step " + format_signed_pct(s.change_pct) + " (" + value_text(metric, s.before) +
+                       " -> " + value_text(metric, s.after) + ") at run " + std::to_string(f.at.run_id) + ", commit " +
+                       f.at.commit + ", " + f.at.created_utc;
+    if (s.fingerprint_changed)
+      line += " — the machine fingerprint changed here (" + f.fingerprint_before + " -> " + f.at.fingerprint +
+              "): a machine or build change, not necessarily the code";
+    else if (s.machine_wide())
+      line += " — " + std::to_string(s.moved_alike) + " of the run's " + std::to_string(s.benchmarks) +
+              " benchmarks stepped the same way here: the machine's load or clock, not the code (check with "
+              "--metric instructions)";
+    else
+      ++code_steps;
+    std::cout << "STEP " << line << "\n";
+  }
+  return code_steps;
 }
 
 int show(const HistoryArgs& a) {
@@ -75,48 +143,18 @@ int show(const HistoryArgs& a) {
   std::size_t machines = 0;
   for (const auto& key : db.keys(a.branch)) {
     if (!selected(key, a.filters)) continue;
-    std::vector<double> values;
-    std::vector<std::string> fingerprints;
-    std::vector<history::Point> points;
-    for (const auto& p : db.series(key, a.branch)) {
-      std::optional<double> v = a.metric == "time"           ? p.median_ns
-                                : a.metric == "instructions" ? p.ir_per_call
-                                                             : p.peak_bytes;
-      if (!v) continue;
-      values.push_back(*v);
-      fingerprints.push_back(p.fingerprint);
-      points.push_back(p);
-    }
-    if (values.empty()) continue;
-    if (values.size() > static_cast<std::size_t>(a.last)) {
-      std::size_t drop = values.size() - static_cast<std::size_t>(a.last);
-      values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(drop));
-      fingerprints.erase(fingerprints.begin(), fingerprints.begin() + static_cast<std::ptrdiff_t>(drop));
-      points.erase(points.begin(), points.begin() + static_cast<std::ptrdiff_t>(drop));
-    }
-    for (const auto& p : points) ++benchmarks_per_run[p.run_id];
-    std::vector<std::string> distinct = fingerprints;
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    machines = std::max(machines, distinct.size());
-    std::string steps_text;
-    for (const auto& s : history::detect_steps(values, fingerprints, step_options)) {
-      const auto& p = points[s.index];
-      steps_text += (steps_text.empty() ? "" : ", ") + signed_pct(s.change_pct) + " at " + p.commit.substr(0, 10);
-      found.push_back({key, p, fingerprints[s.index - 1], s});
-    }
-    const std::string change = signed_pct((values.back() / values.front() - 1.0) * 100.0);
-    t.rows.push_back({key, std::to_string(values.size()), value_text(a.metric, values.front()),
-                      value_text(a.metric, values.back()), change, sparkline(values),
-                      steps_text.empty() ? "-" : steps_text});
+    const Series series = load_series(db, key, a);
+    if (series.values.empty()) continue;
+    for (const auto& p : series.points) ++benchmarks_per_run[p.run_id];
+    machines = std::max(machines, distinct_count(series.fingerprints));
+    t.rows.push_back(trend_row(key, series, a, step_options, found));
   }
+  const std::string where = a.branch.empty() ? "" : " on branch " + a.branch;
   if (t.rows.empty()) {
-    std::cout << "kprof history: no " << a.metric << " data" << (a.branch.empty() ? "" : " on branch " + a.branch)
-              << " in " << db.path().string() << "\n";
+    std::cout << "kprof history: no " << a.metric << " data" << where << " in " << db.path().string() << "\n";
     return 0;
   }
-  std::cout << "kprof history: " << a.metric << " trends" << (a.branch.empty() ? "" : " on branch " + a.branch) << " ("
-            << db.path().string() << ")\n";
+  std::cout << "kprof history: " << a.metric << " trends" << where << " (" << db.path().string() << ")\n";
   if (machines > 1)
     std::cout << "warning: the series mix " << machines
               << " machine fingerprints; figures from different machines or builds are not comparable\n";
@@ -125,24 +163,11 @@ int show(const HistoryArgs& a) {
   // Time on a shared machine moves with the machine; exact metrics (instructions, memory) move with
   // the code only, so a run-wide step there is still the code (a change in shared code, say).
   if (a.metric == "time") history::mark_run_wide_steps(found, benchmarks_per_run);
-  int code_steps = 0;
-  for (const auto& f : found) {
-    const auto& s = f.step;
-    std::string line = f.key + ": step " + signed_pct(s.change_pct) + " (" + value_text(a.metric, s.before) + " -> " +
-                       value_text(a.metric, s.after) + ") at run " + std::to_string(f.at.run_id) + ", commit " +
-                       f.at.commit + ", " + f.at.created_utc;
-    if (s.fingerprint_changed)
-      line += " — the machine fingerprint changed here (" + f.fingerprint_before + " -> " + f.at.fingerprint +
-              "): a machine or build change, not necessarily the code";
-    else if (s.machine_wide())
-      line += " — " + std::to_string(s.moved_alike) + " of the run's " + std::to_string(s.benchmarks) +
-              " benchmarks stepped the same way here: the machine's load or clock, not the code (check with "
-              "--metric instructions)";
-    else
-      ++code_steps;
-    std::cout << "STEP " << line << "\n";
-  }
-  return a.fail_on_step && code_steps > 0 ? 1 : 0;
+  const int code_steps = print_steps(found, a.metric);
+  if (!a.fail_on_step || code_steps == 0) return kExitOk;
+  std::cout << "kprof history: finding: " << code_steps << " step" << (code_steps == 1 ? "" : "s")
+            << " not explained by a machine change (the STEP lines above)\n";
+  return kExitFinding;
 }
 
 }  // namespace

@@ -78,13 +78,66 @@ void hand_over_to_instrumented_flavour() {
     setenv("KPROF_LINES_HANDED_OVER", "1", 1);
     std::cout.flush();
     execv(flavour.c_str(), argv.data());
-    throw UsageError("cannot run the instrumented flavour " + flavour.string() + ": " + std::strerror(errno));
+    throw ToolError("cannot run the instrumented flavour " + flavour.string() + ": " + std::strerror(errno));
   }
   throw UsageError(self.filename().string() +
                    " has no line markers compiled in and there is no instrumented flavour next to it (" +
                    flavour.string() +
                    "). Build it (`ninja kprof-instrumented`), configure with -DKPROF_INSTRUMENT=ON, or compile "
                    "your kernels with kprof_instrument(<target>); see docs/LINES.md");
+}
+
+// The region with the line timers on; UsageError when the variant has no markers.
+lines::Report time_lines(const Job& job, std::int64_t iterations, double& seconds) {
+  lines::ClockInfo clock = lines::calibrate();
+  LineHooks hooks(clock);
+  RegionOptions options;
+  options.iterations = iterations;
+  seconds = run_region(job, options, hooks);
+  if (hooks.snapshot.sites.empty())
+    throw UsageError(job.name() + " ran " + std::to_string(iterations) +
+                     " time(s) without reaching a single KPROF_LINE marker: it has no markers. Put KPROF_FUNCTION "
+                     "and KPROF_LINE in its source (docs/LINES.md); this binary is an instrumented build, so they "
+                     "will be compiled in");
+  return lines::build_report(hooks.snapshot);
+}
+
+// The section, the text and the Markdown of one `kprof lines` run.
+struct LinesOutput {
+  nlohmann::json section;
+  std::string text, markdown;
+};
+
+LinesOutput render(const lines::Report& report, const Job& job, std::int64_t iterations, double seconds) {
+  LinesOutput out;
+  out.section = lines::to_json(report);
+  out.section["family"] = job.family().name;
+  out.section["variant"] = job.variant().name;
+  out.section["dtype"] = std::string(to_string(job.dtype));
+  out.section["size"] = job.size.str();
+  out.section["iterations"] = iterations;
+  out.section["region_wall_ns"] = seconds * 1e9;
+  const std::string heading = "kprof lines " + job.name() + "  " + std::string(to_string(job.dtype)) + "  " +
+                              job.size.str() + "  iterations=" + std::to_string(iterations) +
+                              (job.threads > 1 ? "  threads=" + std::to_string(job.threads) : "") + "  region wall " +
+                              format_duration_ns(seconds * 1e9) + "\n";
+  out.text = heading + lines::render_text(report);
+  out.markdown = "\n# kprof lines " + job.name() + "\n\n" + heading + lines::render_markdown(report);
+  return out;
+}
+
+// lines.json/.md/.txt and callgrind.out.lines in `dir`.
+void write_outputs(const Context& ctx, const Job& job, const lines::Report& report, const LinesOutput& out,
+                   const std::filesystem::path& dir) {
+  Run run = new_run(ctx, job.threads);
+  run.sections["lines"] = out.section;
+  std::filesystem::path callgrind = dir / "callgrind.out.lines";
+  std::error_code ec;
+  std::string object = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  write_callgrind_file(callgrind, lines::to_callgrind(report, ctx.command_line, object));
+  for (const auto& path : write_reports(run, dir, "lines", out.text, out.markdown))
+    std::cerr << "kprof: wrote " << path.string() << "\n";
+  std::cerr << "kprof: wrote " << callgrind.string() << " (kcachegrind, callgrind_annotate)\n";
 }
 
 }  // namespace
@@ -108,56 +161,18 @@ void add_lines_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
   sub->callback([args, &ctx] {
     const Job job = resolve_job(args->target, args->size, dtype_from_string(args->dtype), args->threads);
-    RegionOptions options;
-    options.iterations = args->iterations;
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
     if (!lines::binary_is_instrumented()) hand_over_to_instrumented_flavour();
-
-    lines::ClockInfo clock = lines::calibrate();
-    LineHooks hooks(clock);
-    double seconds = run_region(job, options, hooks);
-    const std::string name = job.name();
-    if (hooks.snapshot.sites.empty())
-      throw UsageError(name + " ran " + std::to_string(args->iterations) +
-                       " time(s) without reaching a single KPROF_LINE marker: it has no markers. Put KPROF_FUNCTION "
-                       "and KPROF_LINE in its source (docs/LINES.md); this binary is an instrumented build, so they "
-                       "will be compiled in");
-    lines::Report report = lines::build_report(hooks.snapshot);
-
-    nlohmann::json section = lines::to_json(report);
-    section["family"] = job.family().name;
-    section["variant"] = job.variant().name;
-    section["dtype"] = std::string(to_string(job.dtype));
-    section["size"] = job.size.str();
-    section["iterations"] = options.iterations;
-    section["region_wall_ns"] = seconds * 1e9;
-    std::string heading = "kprof lines " + name + "  " + std::string(to_string(job.dtype)) + "  " + job.size.str() +
-                          "  iterations=" + std::to_string(options.iterations) +
-                          (job.threads > 1 ? "  threads=" + std::to_string(job.threads) : "") + "  region wall " +
-                          format_duration_ns(seconds * 1e9) + "\n";
-    std::string text = heading + lines::render_text(report);
-    std::string markdown = "\n# kprof lines " + name + "\n\n" + heading + lines::render_markdown(report);
-
-    if (!args->out_dir.empty()) {
-      Run run = new_run(ctx, job.threads);
-      run.sections["lines"] = section;
-      std::filesystem::path dir = args->out_dir;
-      std::filesystem::path callgrind = dir / "callgrind.out.lines";
-      std::error_code ec;
-      std::string object = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-      write_callgrind_file(callgrind, lines::to_callgrind(report, ctx.command_line, object));
-      for (const auto& path : write_reports(run, dir, "lines", text, markdown))
-        std::cerr << "kprof: wrote " << path.string() << "\n";
-    }
-    if (!args->out_dir.empty())
-      std::cerr << "kprof: wrote " << (std::filesystem::path(args->out_dir) / "callgrind.out.lines").string()
-                << " (kcachegrind, callgrind_annotate)\n";
+    double seconds = 0;
+    const lines::Report report = time_lines(job, args->iterations, seconds);
+    const LinesOutput out = render(report, job, args->iterations, seconds);
+    if (!args->out_dir.empty()) write_outputs(ctx, job, report, out, args->out_dir);
     if (args->format == "table")
-      std::cout << text;
+      std::cout << out.text;
     else if (args->format == "markdown")
-      std::cout << markdown;
+      std::cout << out.markdown;
     else if (args->format == "json")
-      std::cout << section.dump(2) << "\n";
+      std::cout << out.section.dump(2) << "\n";
   });
 }
 

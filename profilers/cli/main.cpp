@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::add_env_command(app, ctx);
   cli::add_bench_command(app, ctx);
   cli::add_callgrind_command(app, ctx);
+  cli::add_region_command(app, ctx);
   cli::add_cpu_command(app, ctx);
   cli::add_mem_command(app, ctx);
   cli::add_lines_command(app, ctx);

@@ -134,21 +134,53 @@ Traced trace_program(const std::vector<std::string>& argv, int& exit_status, boo
   } cleanup{trace};
   std::error_code ec;
   if (!std::filesystem::exists(trace, ec))
-    throw UsageError("no memory trace was written by " + argv.front() +
-                     " (a statically linked program ignores LD_PRELOAD; exit status " + std::to_string(exit_status) +
-                     ")");
+    throw ToolError("no memory trace was written by " + argv.front() +
+                    " (a statically linked program ignores LD_PRELOAD; exit status " + std::to_string(exit_status) +
+                    ")");
   std::string name;
   for (const auto& a : argv) name += (name.empty() ? "" : " ") + a;
   Traced t;
   t.report = read_memory_trace(trace, name);
-  if (exit_status != 0 && !quiet)
+  if (exit_status != 0)
     std::cerr << "kprof: " << argv.front() << " exited with status " << exit_status
-              << "; reporting what was recorded\n";
+              << "; reporting what was recorded (exit_status in the memory section), then exiting " << kExitToolFailed
+              << "\n";
   std::string base = std::filesystem::path(argv.front()).filename().string();
   t.stem = file_safe("program-" + base);
   t.entry = {{"key", "program/" + base}, {"program", argv}, {"exit_status", exit_status}};
   t.entry.update(memory_report_json(t.report));
   return t;
+}
+
+// The memory section, its tables on stdout, and with -o the reports and one massif file per result.
+void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Traced>& traced) {
+  Run run = new_run(ctx, 1);
+  nlohmann::json results = nlohmann::json::array();
+  std::string text, markdown;
+  for (const auto& t : traced) {
+    results.push_back(t.entry);
+    text += "\n" + render_memory_text(t.report);
+    markdown += "\n" + render_memory_markdown(t.report);
+  }
+  run.sections["memory"] = {{"schema_version", 1}, {"results", results}};
+
+  if (!args.out_dir.empty()) {
+    std::filesystem::path dir = args.out_dir;
+    std::vector<std::filesystem::path> written = write_reports(run, dir, "memory", text, markdown);
+    for (const auto& t : traced) {
+      std::filesystem::path massif = dir / ("massif." + t.stem + ".out");
+      write_file_atomically(massif, render_massif(t.report, t.report.name));
+      written.push_back(massif);
+    }
+    if (!args.quiet)
+      for (const auto& p : written) std::cerr << "kprof: wrote " << p.string() << "\n";
+  }
+  if (args.format == "table")
+    std::cout << text;
+  else if (args.format == "markdown")
+    std::cout << markdown;
+  else if (args.format == "json")
+    std::cout << run.sections["memory"].dump(2) << "\n";
 }
 
 }  // namespace
@@ -183,41 +215,15 @@ void add_mem_command(CLI::App& app, Context& ctx) {
     if (!program_mode) jobs = plan_jobs_at(args->filters, args->size, dtype_from_string(args->dtype), 1);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
 
-    Run run = new_run(ctx, 1);
     std::vector<Traced> traced;
     int exit_status = 0;
     if (program_mode)
       traced.push_back(trace_program(ctx.passthrough, exit_status, args->quiet));
     else
       traced = trace_kernels(jobs, *args);
-
-    nlohmann::json results = nlohmann::json::array();
-    std::string text, markdown;
-    for (const auto& t : traced) {
-      results.push_back(t.entry);
-      text += "\n" + render_memory_text(t.report);
-      markdown += "\n" + render_memory_markdown(t.report);
-    }
-    run.sections["memory"] = {{"schema_version", 1}, {"results", results}};
-
-    if (!args->out_dir.empty()) {
-      std::filesystem::path dir = args->out_dir;
-      std::vector<std::filesystem::path> written = write_reports(run, dir, "memory", text, markdown);
-      for (const auto& t : traced) {
-        std::filesystem::path massif = dir / ("massif." + t.stem + ".out");
-        write_file_atomically(massif, render_massif(t.report, t.report.name));
-        written.push_back(massif);
-      }
-      if (!args->quiet)
-        for (const auto& p : written) std::cerr << "kprof: wrote " << p.string() << "\n";
-    }
-    if (args->format == "table")
-      std::cout << text;
-    else if (args->format == "markdown")
-      std::cout << markdown;
-    else if (args->format == "json")
-      std::cout << run.sections["memory"].dump(2) << "\n";
-    ctx.exit_code = exit_status;  // a program's status passes through
+    write_outputs(ctx, *args, traced);
+    // The program's own status is in the Run document; kprof's says the driven program failed.
+    if (exit_status != 0) ctx.exit_code = kExitToolFailed;
   });
 }
 

@@ -72,8 +72,12 @@ void add_run_command(CLI::App& app, Context& ctx) {
       std::cout << render_markdown(run);
     else if (args->format == "json")
       std::cout << to_json(run).dump(2) << "\n";
+    // Exit 1 is a finding: say which, on stderr, whatever the stdout format.
     for (const auto& r : run.results)
-      if (r.status == Status::wrong || r.status == Status::failed) ctx.exit_code = 1;
+      if (r.status == Status::wrong || r.status == Status::failed) {
+        std::cerr << "kprof run: finding: " << r.key() << " is " << to_string(r.status) << ": " << r.reason << "\n";
+        ctx.exit_code = kExitFinding;
+      }
   });
 }
 

@@ -36,14 +36,14 @@ double process_cpu_seconds() {
 void* load_libprofiler() {
   for (const char* name : {"libprofiler.so.0", "libprofiler.so"})
     if (void* h = dlopen(name, RTLD_NOW | RTLD_GLOBAL)) return h;
-  throw UsageError(kInstallHint);
+  throw ToolError(kInstallHint);
 }
 
 std::filesystem::path libprofiler_path() {
   void* h = load_libprofiler();
   void* sym = dlsym(h, "ProfilerStart");
   Dl_info info{};
-  if (sym == nullptr || dladdr(sym, &info) == 0 || info.dli_fname == nullptr) throw UsageError(kInstallHint);
+  if (sym == nullptr || dladdr(sym, &info) == 0 || info.dli_fname == nullptr) throw ToolError(kInstallHint);
   return info.dli_fname;
 }
 
@@ -79,11 +79,11 @@ CpuProfilerHooks::CpuProfilerHooks(std::filesystem::path profile) : profile_(std
   void* h = load_libprofiler();
   start_ = reinterpret_cast<int (*)(const char*)>(dlsym(h, "ProfilerStart"));
   stop_ = reinterpret_cast<void (*)()>(dlsym(h, "ProfilerStop"));
-  if (start_ == nullptr || stop_ == nullptr) throw UsageError(kInstallHint);
+  if (start_ == nullptr || stop_ == nullptr) throw ToolError(kInstallHint);
 }
 
 void CpuProfilerHooks::on_enter() {
-  if (start_(profile_.c_str()) == 0) throw UsageError("gperftools could not start profiling into " + profile_.string());
+  if (start_(profile_.c_str()) == 0) throw ToolError("gperftools could not start profiling into " + profile_.string());
   cpu_start_ = process_cpu_seconds();
 }
 
@@ -230,9 +230,9 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   double cpu_seconds = 0;
   int rc = run_process(argv, po, &cpu_seconds);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (rc != 0) throw UsageError("'" + argv[0] + "' exited with status " + std::to_string(rc));
+  if (rc != 0) throw ToolError("'" + argv[0] + "' exited with status " + std::to_string(rc));
   if (!std::filesystem::exists(tmp))
-    throw UsageError("'" + argv[0] + "' wrote no CPU profile (it ran too briefly for a sample, or it is static)");
+    throw ToolError("'" + argv[0] + "' wrote no CPU profile (it ran too briefly for a sample, or it is static)");
   std::filesystem::rename(tmp, prof);
   std::string command;
   for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;

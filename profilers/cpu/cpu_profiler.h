@@ -21,7 +21,7 @@
 namespace kprof {
 
 // ProfilerStart(path) on enter, ProfilerStop() on exit, and the process's CPU time in between
-// (what the samples should add up to). Throws UsageError (how to install gperftools) when
+// (what the samples should add up to). Throws ToolError (how to install gperftools) when
 // libprofiler cannot be loaded.
 class CpuProfilerHooks : public RegionHooks {
  public:

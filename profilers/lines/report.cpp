@@ -75,6 +75,122 @@ bool holds_marker(const std::string& text, bool header) {
 
 using Key = std::tuple<std::string, std::string, std::uint32_t>;  // file, function, line
 
+void add(Cell& to, const Cell& c) {
+  to.ticks += c.ticks;
+  to.hits += c.hits;
+  to.marks += c.marks;
+  to.repeats += c.repeats;
+  to.calls += c.calls;
+}
+
+// The lines of the function marked at `fkey`: those below its marker, in the same file and
+// function, and above the next marker of a function of the same name in that file.
+std::map<std::uint32_t, const Cell*> own_lines(const std::map<Key, Cell>& functions, const Key& fkey,
+                                               const std::map<Key, Cell>& lines) {
+  const auto& [file, name, marker_line] = fkey;
+  auto next = functions.upper_bound(fkey);
+  const bool has_next = next != functions.end() && std::get<0>(next->first) == file && std::get<1>(next->first) == name;
+  std::map<std::uint32_t, const Cell*> own;
+  for (const auto& [lkey, lcell] : lines) {
+    const auto& [lfile, lname, lline] = lkey;
+    if (lfile != file || lname != name || lline < marker_line) continue;
+    if (has_next && lline >= std::get<2>(next->first)) continue;
+    own[lline] = &lcell;
+  }
+  return own;
+}
+
+// Whether the source file still matches the markers the binary was built with; if not, why.
+void check_source(FunctionReport& fr, const std::vector<std::string>& src,
+                  const std::map<std::uint32_t, const Cell*>& own) {
+  const std::uint32_t last_marked = own.rbegin()->first;
+  fr.source_available = !src.empty() && src.size() >= last_marked;
+  if (src.empty()) {
+    fr.source_note = "source file " + fr.file + " not found (moved, or built on another machine): no line text";
+  } else if (src.size() < last_marked) {
+    fr.source_note =
+        "source file " + fr.file + " has fewer lines than the markers (changed since the build): no line text";
+  } else {
+    for (const auto& [l, cell] : own) {
+      if (!holds_marker(src[l - 1], l == fr.line)) {
+        fr.source_available = false;
+        fr.source_note = "source file " + fr.file + " changed since the build (line " + std::to_string(l) +
+                         " holds no marker): no line text";
+        break;
+      }
+    }
+  }
+}
+
+// Where each marked line's figures are shown. A marker alone on its line (clang-format puts
+// `KPROF_LINE;` on a line of its own) times the statement below it: its row is that statement's
+// line, and the marker's own line is hidden.
+class RowPlacement {
+ public:
+  RowPlacement(const FunctionReport& fr, const std::vector<std::string>& src,
+               const std::map<std::uint32_t, const Cell*>& own)
+      : fr_(fr), src_(src) {
+    for (const auto& [l, cell] : own) {
+      std::uint32_t at = l;
+      if (std::uint32_t below = statement_below(l)) {
+        at = below;
+        hidden_.insert(l);
+      }
+      add(shown_[at], *cell);
+      marker_of_.emplace(at, l);
+    }
+  }
+
+  // The statement line a marker alone on line l times, or 0 if it times its own line.
+  std::uint32_t statement_below(std::uint32_t l) const {
+    if (!fr_.source_available || l == fr_.line || !marker_alone(src_[l - 1])) return 0;
+    std::uint32_t next = l + 1;
+    while (next <= src_.size() && trim(src_[next - 1]).empty()) ++next;
+    return next <= src_.size() && !holds_marker(src_[next - 1], false) ? next : 0;
+  }
+  bool hidden(std::uint32_t l) const { return hidden_.count(l) > 0; }
+  const std::map<std::uint32_t, Cell>& shown() const { return shown_; }
+
+  LineRow row(std::uint32_t l, const ClockInfo& clock) const {
+    LineRow row;
+    row.line = l;
+    if (auto it = shown_.find(l); it != shown_.end()) {
+      row.marked = true;
+      row.marker_line = marker_of_.at(l);
+      row.hits = it->second.hits;
+      row.ns = net_ns(it->second, clock);
+    }
+    if (fr_.source_available) row.text = src_[l - 1];
+    return row;
+  }
+
+ private:
+  const FunctionReport& fr_;
+  const std::vector<std::string>& src_;
+  std::map<std::uint32_t, Cell> shown_;
+  std::map<std::uint32_t, std::uint32_t> marker_of_;
+  std::set<std::uint32_t> hidden_;
+};
+
+// The rows of one function: its whole source from signature to closing brace when the source
+// matches the build, else the marked lines alone.
+void fill_rows(FunctionReport& fr, const std::vector<std::string>& src, const std::map<std::uint32_t, const Cell*>& own,
+               const ClockInfo& clock) {
+  const RowPlacement placement(fr, src, own);
+  for (const auto& [l, cell] : placement.shown()) fr.total_ns += net_ns(cell, clock);
+  if (!fr.source_available) {
+    for (const auto& [l, cell] : placement.shown()) fr.rows.push_back(placement.row(l, clock));
+    return;
+  }
+  const std::uint32_t first = signature_start(src, fr.line);
+  const std::uint32_t last = body_end(src, fr.line, own.rbegin()->first);
+  // A marker never reached has no site record; its line is hidden all the same (its statement
+  // shows, without numbers), so that the table looks the same whichever lines ran.
+  for (std::uint32_t l = first; l <= last; ++l)
+    if (!placement.hidden(l) && (own.count(l) || placement.statement_below(l) == 0))
+      fr.rows.push_back(placement.row(l, clock));
+}
+
 }  // namespace
 
 std::vector<std::string> read_source_lines(const std::string& path) {
@@ -98,103 +214,22 @@ Report build_report(const Snapshot& snapshot) {
   // Instantiations of a template (float and double) have their own sites: merge by position.
   std::map<Key, Cell> functions;
   std::map<Key, Cell> lines;
-  auto add = [](Cell& to, const Cell& c) {
-    to.ticks += c.ticks;
-    to.hits += c.hits;
-    to.marks += c.marks;
-    to.repeats += c.repeats;
-    to.calls += c.calls;
-  };
   for (const SiteTotals& s : snapshot.sites) {
     Key key{s.location->file, s.location->function, s.location->line};
     add((s.location->is_function ? functions : lines)[key], s.cell);
   }
 
   for (const auto& [fkey, fcell] : functions) {
-    const auto& [file, name, marker_line] = fkey;
+    const std::map<std::uint32_t, const Cell*> own = own_lines(functions, fkey, lines);
+    if (own.empty()) continue;
     FunctionReport fr;
-    fr.function = name;
-    fr.file = file;
-    fr.line = marker_line;
+    std::tie(fr.file, fr.function, fr.line) = fkey;
     fr.calls = fcell.hits;
     fr.wall_ns = net_ns(fcell, snapshot.clock);
-    // A line belongs to the nearest function marker above it with the same name in the same file.
-    std::map<std::uint32_t, const Cell*> own;
-    for (const auto& [lkey, lcell] : lines) {
-      const auto& [lfile, lname, lline] = lkey;
-      if (lfile != file || lname != name || lline < marker_line) continue;
-      auto next = functions.upper_bound(fkey);
-      if (next != functions.end() && std::get<0>(next->first) == file && std::get<1>(next->first) == name &&
-          lline >= std::get<2>(next->first))
-        continue;
-      own[lline] = &lcell;
-    }
-    if (own.empty()) continue;
-    std::uint32_t last_marked = own.rbegin()->first;
-
-    std::vector<std::string> src = read_source_lines(file);
-    fr.source_available = !src.empty() && src.size() >= last_marked;
-    if (src.empty()) {
-      fr.source_note = "source file " + file + " not found (moved, or built on another machine): no line text";
-    } else if (src.size() < last_marked) {
-      fr.source_note =
-          "source file " + file + " has fewer lines than the markers (changed since the build): no line text";
-    } else {
-      for (const auto& [l, cell] : own) {
-        if (!holds_marker(src[l - 1], l == marker_line)) {
-          fr.source_available = false;
-          fr.source_note = "source file " + file + " changed since the build (line " + std::to_string(l) +
-                           " holds no marker): no line text";
-          break;
-        }
-      }
-    }
-
-    // A marker alone on its line (clang-format puts `KPROF_LINE;` on a line of its own) times the
-    // statement below it: its row is that statement's line, and the marker's own line is hidden.
-    // The statement line a marker alone on line l times, or 0 if it times its own line.
-    auto statement_below = [&](std::uint32_t l) -> std::uint32_t {
-      if (!fr.source_available || l == marker_line || !marker_alone(src[l - 1])) return 0;
-      std::uint32_t next = l + 1;
-      while (next <= src.size() && trim(src[next - 1]).empty()) ++next;
-      return next <= src.size() && !holds_marker(src[next - 1], false) ? next : 0;
-    };
-    std::map<std::uint32_t, Cell> shown;
-    std::map<std::uint32_t, std::uint32_t> marker_of;
-    std::set<std::uint32_t> hidden;
-    for (const auto& [l, cell] : own) {
-      std::uint32_t at = l;
-      if (std::uint32_t below = statement_below(l)) {
-        at = below;
-        hidden.insert(l);
-      }
-      add(shown[at], *cell);
-      marker_of.emplace(at, l);
-    }
-    for (const auto& [l, cell] : shown) fr.total_ns += net_ns(cell, snapshot.clock);
-    auto row_for = [&](std::uint32_t l) {
-      LineRow row;
-      row.line = l;
-      if (auto it = shown.find(l); it != shown.end()) {
-        row.marked = true;
-        row.marker_line = marker_of[l];
-        row.hits = it->second.hits;
-        row.ns = net_ns(it->second, snapshot.clock);
-      }
-      if (fr.source_available) row.text = src[l - 1];
-      return row;
-    };
-    if (fr.source_available) {
-      std::uint32_t first = signature_start(src, marker_line);
-      std::uint32_t last = body_end(src, marker_line, last_marked);
-      // A marker never reached has no site record; its line is hidden all the same (its statement
-      // shows, without numbers), so that the table looks the same whichever lines ran.
-      for (std::uint32_t l = first; l <= last; ++l)
-        if (!hidden.count(l) && (own.count(l) || statement_below(l) == 0)) fr.rows.push_back(row_for(l));
-    } else {
-      for (const auto& [l, cell] : shown) fr.rows.push_back(row_for(l));
-      report.notes.push_back(fr.function + ": " + fr.source_note);
-    }
+    const std::vector<std::string> src = read_source_lines(fr.file);
+    check_source(fr, src, own);
+    fill_rows(fr, src, own, snapshot.clock);
+    if (!fr.source_available) report.notes.push_back(fr.function + ": " + fr.source_note);
     for (const LineRow& row : fr.rows) {
       if (!row.marked) continue;
       report.ranked.push_back({fr.function, fr.file, row.line, row.hits, row.ns,

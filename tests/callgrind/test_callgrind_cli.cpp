@@ -112,11 +112,13 @@ TEST(CallgrindCli, ProgramWithToggleCollect) {
   EXPECT_GT(in_dot, 3 * 3000);  // a few instructions per element (the loop is vectorised at -O3)
 }
 
-TEST(CallgrindCli, BadInputExitsWithTwo) {
+TEST(CallgrindCli, MissingValgrindIsAToolFailure) {
   auto missing = test::run_command("PATH=/nonexistent " + test::kprof_exe() + " callgrind dot/scalar -s 1000");
-  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.exit_code, 3);
   EXPECT_NE(missing.err.find("apt-get install valgrind"), std::string::npos) << missing.err;
+}
 
+TEST(CallgrindCli, BadInputExitsWithTwo) {
   auto no_program = test::run_command(test::kprof_exe() + " callgrind -- ./no-such-program-here");
   EXPECT_EQ(no_program.exit_code, 2);
   EXPECT_NE(no_program.err.find("no-such-program-here"), std::string::npos) << no_program.err;

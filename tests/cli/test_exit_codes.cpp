@@ -1,0 +1,52 @@
+// The exit-code table (profilers/include/kprof/errors.h, docs/USAGE.md "Exit codes"), one command
+// per code that a command line can produce: 0 done, 1 a finding (named on stderr), 2 bad input,
+// 3 a tool kprof drives is missing or failed. (4, an internal error, needs a bug in kprof.)
+#include <gtest/gtest.h>
+
+#include "support/process.h"
+
+namespace kprof::test {
+namespace {
+
+const std::string kProbe = KPROF_PROBE_EXE;  // kprof with the probe family (tests/regress/probe_family.cpp)
+
+TEST(ExitCodes, ZeroWhenDoneWithNothingFound) {
+  ProcessResult r = run_command(kprof_exe() + " run dot/scalar -s 100 -t f64 --rounds 1 --min-time-ms 0.1 -q");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("finding"), std::string::npos) << r.err;
+}
+
+TEST(ExitCodes, OneForAWrongVariantNamingIt) {
+  ProcessResult run = run_command("KPROF_PROBE_ERROR=1e-6 " + kProbe +
+                                  " run probe/steady,error -s 64 -t f64 --rounds 1 --min-time-ms 0.1 -q --format none");
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("kprof run: finding: probe/error/f64/n=64 is wrong: max relative error"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.err.find("probe/steady"), std::string::npos) << run.err;
+
+  ProcessResult bench = run_command("KPROF_PROBE_ERROR=1e-6 " + kProbe +
+                                    " bench probe/steady,error -s 64 -t f64 -- --benchmark_min_time=0.001");
+  EXPECT_EQ(bench.exit_code, 1) << bench.out << bench.err;
+  EXPECT_NE(bench.err.find("kprof bench: finding: probe/error/f64/n=64 is wrong: max relative error"),
+            std::string::npos)
+      << bench.err;
+}
+
+TEST(ExitCodes, TwoForBadInput) {
+  ProcessResult r = run_command(kprof_exe() + " run dot -s 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad size"), std::string::npos) << r.err;
+}
+
+TEST(ExitCodes, ThreeWhenADrivenToolIsMissingOrFails) {
+  ProcessResult no_valgrind = run_command("PATH=/nonexistent " + kprof_exe() + " callgrind dot/scalar -s 100");
+  EXPECT_EQ(no_valgrind.exit_code, 3) << no_valgrind.err;
+  EXPECT_NE(no_valgrind.err.find("valgrind is not installed"), std::string::npos) << no_valgrind.err;
+
+  // /bin/false exits 1 under gperftools (or gperftools is missing): either way a driven tool failed.
+  ProcessResult failing = run_command(kprof_exe() + " cpu -o '" + fresh_dir("exit_codes_cpu") + "' -- /bin/false");
+  EXPECT_EQ(failing.exit_code, 3) << failing.err;
+}
+
+}  // namespace
+}  // namespace kprof::test
