@@ -8,12 +8,6 @@
 namespace kprof::regress {
 namespace {
 
-std::string signed_pct(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.*f%%", decimals, v);
-  return buf;
-}
-
 std::string verdict_mark(Verdict v) {
   switch (v) {
     case Verdict::regression:
@@ -73,7 +67,7 @@ Table findings_table(const Comparison& c) {
       };
       t.rows.push_back(
           {b.key, std::string(to_string(f.metric)), value(f.baseline), value(f.current),
-           f.metric == Metric::correctness ? "-" : signed_pct(f.change_pct, decimals_for(f.metric)),
+           f.metric == Metric::correctness ? "-" : format_signed_pct(f.change_pct, decimals_for(f.metric)),
            f.metric == Metric::correctness ? "tolerance" : format_fixed(f.threshold_pct, decimals_for(f.metric)) + "%",
            verdict_mark(f.verdict)});
     }
@@ -156,11 +150,13 @@ std::string render_text(const Comparison& c) {
         s += (f.verdict == Verdict::regression ? "REGRESSION " : "inconclusive ") + b.key + " [" +
              std::string(to_string(f.metric)) + "]: " + full_explanation(b, f, "\n    ") + "\n";
       }
+  std::string notes;
   for (const auto& b : c.benchmarks)
     if (!b.has_regression())
       for (const auto& n : b.notes)
-        if (!b.is_new) s += "note " + b.key + ": " + n + "\n";
-  for (const auto& r : c.removed) s += "note " + r + ": in the baseline but not in the current run\n";
+        if (!b.is_new) notes += "note " + b.key + ": " + n + "\n";
+  for (const auto& r : c.removed) notes += "note " + r + ": in the baseline but not in the current run\n";
+  if (!notes.empty()) s += (any ? "" : "\n") + notes;  // a blank line after the table, as before alerts
   return s;
 }
 
@@ -188,7 +184,7 @@ std::string render_markdown(const Comparison& c) {
     if (!b.has_regression())
       for (const auto& n : b.notes) notes += "- " + b.key + ": " + n + "\n";
   for (const auto& r : c.removed) notes += "- " + r + ": in the baseline but not in the current run\n";
-  if (!notes.empty()) s += "\n### Notes\n\n" + notes;
+  if (!notes.empty()) s += "### Notes\n\n" + notes;  // the table ends with a blank line already
   return s;
 }
 
