@@ -27,6 +27,7 @@ struct MemArgs {
   std::string size;
   std::string dtype = "f64";
   std::int64_t iterations = 1;
+  int threads = 1;
   std::string out_dir;
   std::string format = "table";
   bool quiet = false;
@@ -154,7 +155,7 @@ Traced trace_program(const std::vector<std::string>& argv, int& exit_status, boo
 
 // The memory section, its tables on stdout, and with -o the reports and one massif file per result.
 void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Traced>& traced) {
-  Run run = new_run(ctx, 1);
+  Run run = new_run(ctx, args.threads);
   nlohmann::json results = nlohmann::json::array();
   std::string text, markdown;
   for (const auto& t : traced) {
@@ -198,6 +199,9 @@ void add_mem_command(CLI::App& app, Context& ctx) {
   sub->add_option("--iterations", args->iterations, "calls of the variant inside the region")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   sub->add_option("-o,--out", args->out_dir, "folder for memory.json/.md/.txt and massif.<key>.out (ms_print)");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
@@ -212,7 +216,7 @@ void add_mem_command(CLI::App& app, Context& ctx) {
       throw UsageError(
           "nothing to trace: name a kernel (kprof mem family/variant) or a program (kprof mem -- ./program)");
     std::vector<Job> jobs;
-    if (!program_mode) jobs = plan_jobs_at(args->filters, args->size, dtype_from_string(args->dtype), 1);
+    if (!program_mode) jobs = plan_jobs_at(args->filters, args->size, dtype_from_string(args->dtype), args->threads);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
 
     std::vector<Traced> traced;

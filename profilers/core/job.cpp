@@ -27,7 +27,11 @@ std::string Job::name() const { return family().name + "/" + variant().name; }
 std::string Job::key() const { return job_key(family().name, variant().name, dtype, size); }
 
 std::vector<std::string> Job::to_args() const {
-  return {name(), "-s", size.str(), "-t", std::string(to_string(dtype)), "--threads", std::to_string(threads)};
+  std::vector<std::string> args = {name(), "-s", size.str(), "-t", std::string(to_string(dtype))};
+  // One thread is every command's default: left out, the arguments also suit a kprof built
+  // before a command had --threads (a regression baseline).
+  if (threads != 1) args.insert(args.end(), {"--threads", std::to_string(threads)});
+  return args;
 }
 
 Job Job::from_args(const std::vector<std::string>& args) {

@@ -84,6 +84,9 @@ TEST(Job, ArgumentsRoundTripForChildProcesses) {
   EXPECT_EQ(back.threads, job.threads);
   EXPECT_EQ(back.key(), job.key());
   EXPECT_EQ(Job::from_args({"testfam/scalar"}).threads, 1);
+  const Job one_thread = resolve_job("testfam/scalar", "5", DType::f64, 1);
+  EXPECT_EQ(one_thread.to_args(), (std::vector<std::string>{"testfam/scalar", "-s", "n=5", "-t", "f64"}));
+  EXPECT_EQ(Job::from_args(one_thread.to_args()).key(), one_thread.key());
   EXPECT_THROW(Job::from_args({"testfam/scalar", "--threads", "0"}), UsageError);
   EXPECT_THROW(Job::from_args({"testfam/scalar", "-s"}), UsageError);
   EXPECT_THROW(Job::from_args({"testfam/scalar", "--iterations", "3"}), UsageError);

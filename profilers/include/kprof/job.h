@@ -25,9 +25,9 @@ struct Job {
   std::string key() const;   // job_key(): "family/variant/dtype/size"
 
   // The arguments that hand this job to a child kprof (`kprof region`, `kprof run`, `kprof
-  // callgrind` ...): {"family/variant", "-s", size, "-t", dtype, "--threads", N}. Every kprof
-  // subcommand that takes one kernel accepts them; the size is spelt with names, so a child built
-  // from another commit parses it the same way.
+  // callgrind`, `kprof mem` ...): {"family/variant", "-s", size, "-t", dtype} and, unless it is
+  // 1, {"--threads", N}. Every kprof subcommand that takes a kernel accepts them; the size is
+  // spelt with names, so a child built from another commit parses it the same way.
   std::vector<std::string> to_args() const;
   // Reads exactly what to_args() writes (the options in any order; -s and -t optional, as on the
   // command line). Throws UsageError naming an argument it does not know.

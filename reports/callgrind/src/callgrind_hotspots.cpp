@@ -47,31 +47,33 @@ std::string format_count(std::int64_t value) {
   return value < 0 ? "-" + out : out;
 }
 
-Hotspots compute_hotspots(const CallgrindProfile& profile, const std::string& sort_event) {
-  Hotspots h;
-  h.events = profile.events;
-  h.totals = profile.stated_totals();
-  if (!sort_event.empty()) {
-    h.sort_event = profile.event_index(sort_event);
-    if (h.sort_event >= profile.events.size()) {
-      std::string known;
-      for (const auto& e : profile.events) known += (known.empty() ? "" : ", ") + e;
-      throw UsageError("event '" + sort_event + "' is not in the profile (it has " + known + ")");
-    }
-  }
-  const std::size_t n = profile.events.size();
+namespace {
 
-  std::unordered_map<std::string, std::size_t> fn_index;
+// The index of `name` among the profile's events; UsageError listing the events it has.
+std::size_t sort_event_index(const CallgrindProfile& profile, const std::string& name) {
+  if (name.empty()) return 0;
+  const std::size_t index = profile.event_index(name);
+  if (index < profile.events.size()) return index;
+  std::string known;
+  for (const auto& e : profile.events) known += (known.empty() ? "" : ", ") + e;
+  throw UsageError("event '" + name + "' is not in the profile (it has " + known + ")");
+}
+
+// Cost per source line, and per function on that line (to name the line's main function).
+using LineCosts = std::map<std::pair<std::string, std::int64_t>,
+                           std::pair<std::vector<std::int64_t>, std::map<std::string, std::int64_t>>>;
+
+// Self cost per function (merged by object and name), the cost of calls into and out of each,
+// and the per-line sums.
+struct FunctionSums {
+  std::unordered_map<std::string, std::size_t> index;
   std::unordered_map<std::string, std::vector<std::int64_t>> incoming;  // inclusive cost of calls into a function
   std::unordered_map<std::string, std::int64_t> incoming_calls;
   std::vector<std::vector<std::int64_t>> outgoing;
-  std::map<std::pair<std::string, std::int64_t>,
-           std::pair<std::vector<std::int64_t>, std::map<std::string, std::int64_t>>>
-      lines;
+  LineCosts lines;
 
-  for (const auto& f : profile.functions) {
-    auto key = function_key(f.object, f.name);
-    auto [it, fresh] = fn_index.try_emplace(key, h.functions.size());
+  void add(const CallgrindFunction& f, Hotspots& h, std::size_t n) {
+    auto [it, fresh] = index.try_emplace(function_key(f.object, f.name), h.functions.size());
     if (fresh) {
       h.functions.push_back(
           HotFunction{f.name, f.file(), f.object, std::vector<std::int64_t>(n, 0), std::vector<std::int64_t>(n, 0), 0});
@@ -91,22 +93,27 @@ Hotspots compute_hotspots(const CallgrindProfile& profile, const std::string& so
       add_into(outgoing[it->second], call.inclusive);
     }
   }
-  for (std::size_t i = 0; i < h.functions.size(); ++i) {
-    HotFunction& hf = h.functions[i];
-    auto key = function_key(hf.object, hf.name);
-    if (auto in = incoming.find(key); in != incoming.end()) {
-      hf.inclusive = in->second;
-      hf.inclusive.resize(n, 0);
-      hf.calls = incoming_calls[key];
-    } else {
-      hf.inclusive = hf.self;
-      add_into(hf.inclusive, outgoing[i]);
+
+  // Inclusive cost: what calls into the function carried, or for a root (never called) its
+  // self cost plus what it called.
+  void set_inclusive(Hotspots& h, std::size_t n) {
+    for (std::size_t i = 0; i < h.functions.size(); ++i) {
+      HotFunction& hf = h.functions[i];
+      auto key = function_key(hf.object, hf.name);
+      if (auto in = incoming.find(key); in != incoming.end()) {
+        hf.inclusive = in->second;
+        hf.inclusive.resize(n, 0);
+        hf.calls = incoming_calls[key];
+      } else {
+        hf.inclusive = hf.self;
+        add_into(hf.inclusive, outgoing[i]);
+      }
     }
   }
-  const std::size_t e = h.sort_event;
-  std::stable_sort(h.functions.begin(), h.functions.end(),
-                   [e](const HotFunction& a, const HotFunction& b) { return a.self[e] > b.self[e]; });
+};
 
+std::vector<HotLine> hot_lines(LineCosts& lines, std::size_t n) {
+  std::vector<HotLine> out;
   for (auto& [pos, entry] : lines) {
     HotLine l;
     l.file = pos.first;
@@ -116,8 +123,26 @@ Hotspots compute_hotspots(const CallgrindProfile& profile, const std::string& so
     std::int64_t best = -1;
     for (const auto& [name, cost] : entry.second)
       if (cost > best) best = cost, l.function = name;
-    h.lines.push_back(std::move(l));
+    out.push_back(std::move(l));
   }
+  return out;
+}
+
+}  // namespace
+
+Hotspots compute_hotspots(const CallgrindProfile& profile, const std::string& sort_event) {
+  Hotspots h;
+  h.events = profile.events;
+  h.totals = profile.stated_totals();
+  h.sort_event = sort_event_index(profile, sort_event);
+  const std::size_t n = profile.events.size();
+  FunctionSums sums;
+  for (const auto& f : profile.functions) sums.add(f, h, n);
+  sums.set_inclusive(h, n);
+  const std::size_t e = h.sort_event;
+  std::stable_sort(h.functions.begin(), h.functions.end(),
+                   [e](const HotFunction& a, const HotFunction& b) { return a.self[e] > b.self[e]; });
+  h.lines = hot_lines(sums.lines, n);
   std::stable_sort(h.lines.begin(), h.lines.end(),
                    [e](const HotLine& a, const HotLine& b) { return a.self[e] > b.self[e]; });
   return h;
