@@ -9,6 +9,7 @@
 #include "kprof/reports/run_json.h"
 #include "kprof/reports/tables.h"
 #include "kprof/runner.h"
+#include "kprof/sweep.h"
 
 namespace kprof::cli {
 namespace {
@@ -24,7 +25,17 @@ struct RunArgs {
   std::string format = "table";
   bool refresh_peak = false;
   bool quiet = false;
+  std::size_t max_points = 200;
+  bool yes = false;
 };
+
+// Size specs with their ranges and lists expanded (kprof/sweep.h): `-s n=64..4096:*2` is 7 sizes.
+std::vector<std::string> expanded_sizes(const std::vector<std::string>& specs) {
+  std::vector<std::string> out;
+  for (const std::string& spec : specs)
+    for (std::string& point : expand_size_spec(spec)) out.push_back(std::move(point));
+  return out;
+}
 
 }  // namespace
 
@@ -34,7 +45,8 @@ void add_run_command(CLI::App& app, Context& ctx) {
       app.add_subcommand("run", "Check every selected variant against its reference, then time them side by side");
   sub->add_option("filters", args->filters, "family, family/variant, family/simd-* or family/a,b (default: all)");
   sub->add_option("-s,--size", args->sizes,
-                  "size: 1024 | 1000x64x256 | n=1000,d=64 (repeatable; default: the family's)");
+                  "size: 1024 | 1000x64x256 | n=1000,d=64, or a sweep: n=64..4096:*2, n=0..1000:+100, "
+                  "n=100,1000 (repeatable; default: the family's)");
   sub->add_option("-t,--dtype", args->dtype, "f32, f64 or both")->capture_default_str();
   sub->add_option("--rounds", args->rounds, "interleaved timing rounds (odd)")
       ->capture_default_str()
@@ -51,9 +63,14 @@ void add_run_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
   sub->add_flag("--refresh-peak", args->refresh_peak, "measure the machine's peak again instead of using the cache");
   sub->add_flag("-q,--quiet", args->quiet, "no progress lines on stderr");
+  sub->add_option("--max-points", args->max_points, "largest sweep (variants x sizes x dtypes) run without --yes")
+      ->capture_default_str();
+  sub->add_flag("--yes", args->yes, "run a sweep larger than --max-points");
   sub->callback([args, &ctx] {
     // Everything that can be rejected is rejected before minutes of measuring.
-    const std::vector<Job> jobs = plan_jobs(args->filters, args->sizes, parse_dtypes(args->dtype), args->threads);
+    const std::vector<Job> jobs =
+        plan_jobs(args->filters, expanded_sizes(args->sizes), parse_dtypes(args->dtype), args->threads);
+    check_sweep_size(jobs.size(), args->max_points, args->yes);
     RunOptions options;
     options.rounds = args->rounds;
     options.min_round_seconds = args->min_time_ms / 1000.0;

@@ -1,5 +1,7 @@
 #include "kprof/reports/tables.h"
 
+#include "kprof/reports/sweep_tables.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -183,6 +185,7 @@ std::string render_text(const Run& run) {
   for (const auto& w : e.warnings) out += "WARNING: " + w + "\n";
   if (!run.results.empty()) out += "\n" + results_table(run).text();
   if (any_in_cache(run)) out += std::string(kInCacheNote) + "\n";
+  out += sweep_report(run).text();
   auto bad = not_ok(run);
   if (!bad.empty()) {
     out += "\n";
@@ -221,6 +224,7 @@ std::string render_markdown(const Run& run) {
       "kernels, STREAM triad bandwidth for memory-bound ones, marked \"bw\"). ±MAD: median absolute deviation "
       "of the interleaved rounds.\n";
   if (any_in_cache(run)) out += "\n" + std::string(kInCacheNote) + "\n";
+  out += sweep_report(run).markdown();
   return out;
 }
 

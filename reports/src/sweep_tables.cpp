@@ -1,0 +1,100 @@
+// The sweep part of a run's report (kprof/reports/sweep_tables.h), from the sweep analysis.
+#include "kprof/reports/sweep_tables.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+#include "kprof/reports/sweep.h"
+
+namespace kprof {
+namespace {
+
+// The sizes of one family and dtype in the order a sweep grows: by work per call, then by name.
+std::vector<Size> sizes_in_order(const std::vector<const Result*>& results) {
+  std::vector<std::pair<double, Size>> sizes;
+  for (const Result* r : results)
+    if (std::none_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.second == r->size; }))
+      sizes.emplace_back(r->flops > 0 ? r->flops : r->bytes, r->size);
+  std::sort(sizes.begin(), sizes.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(a.first, a.second.str()) < std::make_pair(b.first, b.second.str());
+  });
+  std::vector<Size> out;
+  for (auto& s : sizes) out.push_back(std::move(s.second));
+  return out;
+}
+
+std::vector<std::string> crossovers_of(const std::string& label, const std::vector<const Result*>& results) {
+  const std::vector<Size> order = sizes_in_order(results);
+  if (order.size() < 2) return {};
+  std::vector<sweep::Point> points;
+  for (const Result* r : results) {
+    auto at = std::find(order.begin(), order.end(), r->size) - order.begin();
+    points.push_back({r->variant, static_cast<std::int64_t>(at), r->time.median_ns});
+  }
+  std::vector<std::string> out;
+  for (const sweep::Crossover& c : sweep::crossovers(points))
+    out.push_back(label + ": " + c.to + " overtakes " + c.from + " from " + order[c.x].str() + " (" + c.from +
+                  " best at " + order[c.previous_x].str() + ")");
+  return out;
+}
+
+std::string scientific(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2e", value);
+  return buf;
+}
+
+Table dtype_ratio_table(const Run& run) {
+  Table t{{"variant", "size", "f64/f32 time", "error f32", "error f64"}, {true, true}, {}};
+  std::map<std::string, const Result*> f64;
+  for (const Result& r : run.results)
+    if (r.status == Status::ok && r.dtype == DType::f64) f64[r.family + "/" + r.variant + "/" + r.size.str()] = &r;
+  for (const Result& r : run.results) {
+    if (r.status != Status::ok || r.dtype != DType::f32) continue;
+    auto it = f64.find(r.family + "/" + r.variant + "/" + r.size.str());
+    if (it == f64.end() || r.time.median_ns <= 0) continue;
+    t.rows.push_back({r.family + "/" + r.variant, r.size.str(),
+                      format_fixed(it->second->time.median_ns / r.time.median_ns, 2) + "x", scientific(r.max_rel_error),
+                      scientific(it->second->max_rel_error)});
+  }
+  return t;
+}
+
+}  // namespace
+
+SweepReport sweep_report(const Run& run) {
+  std::map<std::pair<std::string, DType>, std::vector<const Result*>> groups;
+  for (const Result& r : run.results)
+    if (r.status == Status::ok) groups[{r.family, r.dtype}].push_back(&r);
+  SweepReport report;
+  for (const auto& [key, results] : groups)
+    for (std::string& line : crossovers_of(key.first + " " + std::string(to_string(key.second)), results))
+      report.crossovers.push_back(std::move(line));
+  report.dtype_ratio = dtype_ratio_table(run);
+  return report;
+}
+
+std::string SweepReport::text() const {
+  std::string out;
+  if (!crossovers.empty()) {
+    out += "\nCrossovers (the fastest variant changes as the size grows):\n";
+    for (const std::string& c : crossovers) out += "  " + c + "\n";
+  }
+  if (!dtype_ratio.rows.empty())
+    out += "\nfloat32 against float64 (time ratio; max relative error of each):\n" + dtype_ratio.text();
+  return out;
+}
+
+std::string SweepReport::markdown() const {
+  std::string out;
+  if (!crossovers.empty()) {
+    out += "\n### Crossovers\n\n";
+    for (const std::string& c : crossovers) out += "- " + c + "\n";
+  }
+  if (!dtype_ratio.rows.empty()) out += "\n### float32 against float64\n\n" + dtype_ratio.markdown();
+  return out;
+}
+
+}  // namespace kprof
