@@ -2,21 +2,16 @@
 
 #include <valgrind/callgrind.h>
 
-#include <chrono>
 #include <fstream>
 
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/process.h"
 #include "kprof/reports/callgrind_reader.h"
 #include "kprof/reports/run_json.h"
-#include "subprocess.h"
 
 namespace kprof {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 std::vector<std::string> valgrind_args(const std::filesystem::path& valgrind, const CallgrindOptions& options,
                                        const std::filesystem::path& out, const std::filesystem::path& log) {
@@ -27,33 +22,24 @@ std::vector<std::string> valgrind_args(const std::filesystem::path& valgrind, co
   return args;
 }
 
-// Runs valgrind; on failure, the end of its log says why.
-void run_valgrind(const std::vector<std::string>& args, const std::filesystem::path& log,
-                  const std::filesystem::path& stdout_file, const std::string& what) {
-  ProcessOptions po;
-  po.stdout_file = stdout_file;
-  int rc = run_process(args, po);
-  if (rc != 0) {
-    std::string text;
-    try {
-      text = read_file(log);
-    } catch (const UsageError&) {
-    }
-    if (text.size() > 2000) text = "..." + text.substr(text.size() - 2000);
-    throw ToolError(what + " under callgrind failed (exit " + std::to_string(rc) + "):\n" + text);
+// The end of valgrind's log, which says why it failed.
+std::string log_tail(const std::filesystem::path& log) {
+  std::string text;
+  try {
+    text = read_file(log);
+  } catch (const UsageError&) {
+    return "(no valgrind log at " + log.string() + ")";
   }
+  if (text.size() > 2000) text = "..." + text.substr(text.size() - 2000);
+  return text;
 }
 
-// Removes a failed run's temporaries, so that a failure leaves nothing half-written behind.
-struct RemoveOnFailure {
-  std::vector<std::filesystem::path> paths;
-  bool armed = true;
-  ~RemoveOnFailure() {
-    if (!armed) return;
-    std::error_code ec;
-    for (const auto& p : paths) std::filesystem::remove(p, ec);
-  }
-};
+ProcessResult run_valgrind(const std::vector<std::string>& args, const std::filesystem::path& stdout_file) {
+  Command command;
+  command.argv = args;
+  command.stdout_file = stdout_file;
+  return run_process(command);
+}
 
 // Moves the finished file into place (the rename is atomic) and reads it.
 CallgrindRun finish(const std::filesystem::path& tmp, const std::filesystem::path& final_path) {
@@ -127,48 +113,49 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
     throw UsageError(t.job.name() +
                      " needs AVX-512, which valgrind does not emulate: profile an avx2 or blas variant under "
                      "callgrind, or this one with `kprof cpu` / `kprof lines`");
-  RemoveOnFailure cleanup{{tmp, log, report}};
+  RemoveOnExit cleanup({tmp, log, report});  // tmp is renamed away once it is complete
   auto args = valgrind_args(valgrind, options, tmp, log);
   args.insert(args.begin() + 2, {"--instr-atstart=no", "--collect-atstart=no"});
   args.insert(args.end(), {self_exe().string(), "region"});
   for (const std::string& a : t.job.to_args()) args.push_back(a);
   args.insert(args.end(),
               {"--iterations", std::to_string(t.iterations), "--collector", "callgrind", "--report", report.string()});
-  auto start = std::chrono::steady_clock::now();
-  run_valgrind(args, log, "/dev/null", t.job.name());
-  double total = seconds_since(start);
+  ProcessResult valgrind_run = run_valgrind(args, "/dev/null");
+  if (!valgrind_run.ok())
+    throw ToolError("valgrind, asked to run the region of " + t.job.name() + " under callgrind (" + join_argv(args) +
+                    "), " + valgrind_run.how_it_ended() + ":\n" + log_tail(log));
   CallgrindRun run = finish(tmp, options.out_dir / name);
-  run.total_seconds = total;
+  run.total_seconds = valgrind_run.wall_seconds;
   auto region = nlohmann::json::parse(read_file(report));
   run.region_seconds = region.value("seconds", 0.0);
-  std::filesystem::remove(report);
-  std::filesystem::remove(log);
-  cleanup.armed = false;
   return run;
 }
 
 CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const CallgrindOptions& options) {
   if (argv.empty()) throw UsageError("no program given after --");
-  if (find_program(argv[0]).empty()) throw UsageError("program '" + argv[0] + "' not found or not executable");
+  require_program(argv[0]);
   auto valgrind = require_valgrind();
   ensure_writable_dir(options.out_dir);
   const std::string name = file_safe("callgrind.out." + std::filesystem::path(argv[0]).filename().string());
   const auto tmp = options.out_dir / (".tmp." + name);
   const auto log = options.out_dir / (".tmp." + name + ".log");
-  RemoveOnFailure cleanup{{tmp, log}};
+  RemoveOnExit cleanup({tmp, log});  // tmp is renamed away once it is complete
   auto args = valgrind_args(valgrind, options, tmp, log);
   if (!options.toggle_collect.empty()) {
     args.push_back("--collect-atstart=no");
     for (const auto& fn : options.toggle_collect) args.push_back("--toggle-collect=" + fn);
   }
   args.insert(args.end(), argv.begin(), argv.end());
-  auto start = std::chrono::steady_clock::now();
-  run_valgrind(args, log, "", argv[0]);
-  double total = seconds_since(start);
+  ProcessResult valgrind_run = run_valgrind(args, "");
+  // valgrind ends as its program ends (same status, same signal), after callgrind has written its
+  // file: a program that fails is still profiled, and only a missing file means valgrind failed.
+  std::error_code ec;
+  if (!std::filesystem::exists(tmp, ec))
+    throw ToolError("valgrind, asked to run " + join_argv(argv) + " under callgrind, " + valgrind_run.how_it_ended() +
+                    " without writing a profile:\n" + log_tail(log));
   CallgrindRun run = finish(tmp, options.out_dir / name);
-  run.total_seconds = total;
-  std::filesystem::remove(log);
-  cleanup.armed = false;
+  run.total_seconds = valgrind_run.wall_seconds;
+  run.exit_status = valgrind_run.status();
   return run;
 }
 
@@ -195,6 +182,7 @@ nlohmann::json callgrind_program_json(const std::vector<std::string>& argv, cons
   for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
   return {{"key", "program/" + std::filesystem::path(argv[0]).filename().string()},
           {"program", command},
+          {"exit_status", run.exit_status},
           {"events", events_json(run.profile, run.profile.totals(), 1.0)},
           {"file", run.file.string()},
           {"top_functions", top_functions_json(run.profile, top)}};

@@ -37,7 +37,8 @@ struct CallgrindOptions {
   std::filesystem::path out_dir = ".";
 };
 
-// The valgrind binary; throws ToolError saying how to install it when it is missing.
+// The valgrind binary; throws ToolError saying how to install it when it is missing. Running
+// valgrind throws ToolError when valgrind fails (with the end of its log).
 std::filesystem::path require_valgrind();
 
 struct CallgrindRun {
@@ -45,6 +46,7 @@ struct CallgrindRun {
   CallgrindProfile profile;
   double region_seconds = 0;  // wall time of the region under valgrind (kernel mode)
   double total_seconds = 0;   // wall time of the whole valgrind run
+  int exit_status = 0;        // program mode: the program's status (128 + N for signal N)
 };
 
 struct KernelTarget {

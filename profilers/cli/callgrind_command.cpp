@@ -125,6 +125,13 @@ void profile_program(Context& ctx, const CallgrindArgs& a) {
   std::cout << out.str();
   finish_run(ctx, a, nlohmann::json::array({callgrind_program_json(ctx.passthrough, run, a.top)}), out.str(),
              "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
+  // A program that failed is still reported (its status in the section), and kprof then exits 3
+  // as `kprof mem --` does: the program could not do its job.
+  if (run.exit_status != 0 && !a.quiet)
+    std::cerr << "kprof: " << ctx.passthrough[0] << " ended with status " << run.exit_status
+              << "; reported what was recorded (exit_status in the callgrind section), then exiting "
+              << kExitToolFailed << "\n";
+  if (run.exit_status != 0) ctx.exit_code = kExitToolFailed;
 }
 
 void profile_kernel(Context& ctx, const CallgrindArgs& a) {

@@ -80,6 +80,13 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
         throw UsageError("give either a kernel (" + a->target + ") or a program after --, not both");
       run = run_cpu_program(ctx.passthrough, a->frequency, dir);
       result = cpu_program_json(ctx.passthrough, run, a->top);
+      // A program that failed is still reported (its status in the section), and kprof then exits 3
+      // as `kprof mem --` does: the program could not do its job.
+      if (run.exit_status != 0) ctx.exit_code = kExitToolFailed;
+      if (run.exit_status != 0 && !a->quiet)
+        std::cerr << "kprof: " << ctx.passthrough[0] << " exited with status " << run.exit_status
+                  << "; reporting what was recorded (exit_status in the cpu section), then exiting "
+                  << kExitToolFailed << "\n";
       out << "cpu: " << ctx.passthrough[0] << " (whole program)\n";
     } else {
       if (a->target.empty()) throw UsageError("name a kernel (family/variant) or a program after --");

@@ -1,11 +1,8 @@
 // `kprof mem`: memory tracing of a registered kernel's region (setup excluded), or of any program.
 //   kprof mem sgd/full-blas [-s size] [-t dtype] [--iterations N] [-o dir]
 //   kprof mem [-o dir] -- ./program args
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <csignal>
-#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -14,10 +11,10 @@
 #include "kprof/errors.h"
 #include "kprof/job.h"
 #include "kprof/memory.h"
+#include "kprof/process.h"
 #include "kprof/registry.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/runner.h"
-#include "subprocess.h"
 
 namespace kprof::cli {
 namespace {
@@ -38,12 +35,6 @@ struct Traced {
   nlohmann::json entry;
   std::string stem;  // file-name-safe key, for the massif file
 };
-
-std::string file_safe(std::string s) {
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') c = '_';
-  return s;
-}
 
 class MemoryRegion : public RegionHooks {
  public:
@@ -79,70 +70,36 @@ std::vector<Traced> trace_kernels(const std::vector<Job>& jobs, const MemArgs& a
   return out;
 }
 
-// The program as execvp would find it (find_program: PATH search, executables only); UsageError
-// (exit 2) when it is missing or not executable, saying which.
-std::string resolve_program(const std::string& name) {
-  std::filesystem::path found = find_program(name);
-  if (!found.empty()) return found.string();
-  if (name.find('/') == std::string::npos) throw UsageError("program not found in PATH: " + name);
-  if (::access(name.c_str(), F_OK) != 0) throw UsageError("program not found: " + name);
-  throw UsageError("program is not an executable file: " + name);
-}
-
-// Runs the program under the preload library; returns its exit status (128+N for signal N).
-int run_traced_program(const std::vector<std::string>& argv, const std::string& program,
-                       const std::filesystem::path& preload, const std::filesystem::path& trace) {
-  std::vector<char*> c_argv;
-  for (const auto& a : argv) c_argv.push_back(const_cast<char*>(a.c_str()));
-  c_argv.push_back(nullptr);
+// Runs the program under the preload library; returns its status (128 + N for signal N). Ctrl-C
+// reaches the program while kprof waits, so that kprof still reports what was recorded.
+int run_traced_program(const std::vector<std::string>& argv, const std::filesystem::path& preload,
+                       const std::filesystem::path& trace) {
   std::string ld_preload = preload.string();
   if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
     ld_preload += ":" + std::string(existing);
-  std::string trace_path = trace.string();
-  std::cout.flush();
-  std::cerr.flush();
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
-  if (pid == 0) {
-    ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
-    ::setenv("KPROF_MEM_TRACE", trace_path.c_str(), 1);
-    ::setenv("KPROF_MEM_PID", std::to_string(::getpid()).c_str(), 1);
-    ::execv(program.c_str(), c_argv.data());
-    _exit(127);
-  }
-  // Ctrl-C goes to the program; kprof waits and still reports what was recorded.
-  auto old_int = std::signal(SIGINT, SIG_IGN);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  std::signal(SIGINT, old_int);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  Command command;
+  command.argv = argv;
+  command.env = {{"LD_PRELOAD", ld_preload},
+                 {"KPROF_MEM_TRACE", trace.string()},
+                 {"KPROF_MEM_PARENT_PID", std::to_string(::getpid())}};  // profilers/memory/preload.cpp
+  command.survive_interrupt = true;
+  return run_process(command).status();
 }
 
 Traced trace_program(const std::vector<std::string>& argv, int& exit_status, bool quiet) {
-  std::string program = resolve_program(argv.front());
-  std::filesystem::path preload = memory_preload_library();
-  const char* tmp = std::getenv("TMPDIR");
-  std::filesystem::path trace = std::filesystem::path(tmp && *tmp ? tmp : "/tmp") /
-                                ("kprof-mem-program-" + std::to_string(::getpid()) + ".trace");
-  exit_status = run_traced_program(argv, program, preload, trace);
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove(p, ec);
-    }
-  } cleanup{trace};
+  require_program(argv.front());  // before anything else is set up
+  const std::filesystem::path scratch = make_scratch_dir("kprof-mem-program-");
+  RemoveOnExit cleanup({scratch});
+  const std::filesystem::path trace = scratch / "program.trace";
+  exit_status = run_traced_program(argv, memory_preload_library(), trace);
   std::error_code ec;
   if (!std::filesystem::exists(trace, ec))
     throw ToolError("no memory trace was written by " + argv.front() +
                     " (a statically linked program ignores LD_PRELOAD; exit status " + std::to_string(exit_status) +
                     ")");
-  std::string name;
-  for (const auto& a : argv) name += (name.empty() ? "" : " ") + a;
   Traced t;
-  t.report = read_memory_trace(trace, name);
-  if (exit_status != 0)
+  t.report = read_memory_trace(trace, join_argv(argv));
+  if (exit_status != 0 && !quiet)
     std::cerr << "kprof: " << argv.front() << " exited with status " << exit_status
               << "; reporting what was recorded (exit_status in the memory section), then exiting " << kExitToolFailed
               << "\n";

@@ -1,9 +1,10 @@
-#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "commands.h"
 #include "kprof/atomic_file.h"
 #include "kprof/environment.h"
+#include "kprof/process.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/reports/tables.h"
 
@@ -14,14 +15,18 @@
 namespace kprof::cli {
 namespace {
 
-// KPROF_GIT_COMMIT (set by CI scripts) wins; otherwise ask git about the current folder.
+// KPROF_GIT_COMMIT (set by CI scripts) wins; otherwise ask git about the current folder. Empty
+// when there is no git, no repository, or git does not answer within seconds.
 std::string git_commit() {
   if (const char* env = std::getenv("KPROF_GIT_COMMIT")) return env;
-  FILE* p = popen("git rev-parse HEAD 2>/dev/null", "r");
-  if (!p) return "";
-  char buf[64] = {};
-  std::string out = std::fgets(buf, sizeof buf, p) ? buf : "";
-  pclose(p);
+  if (find_program("git").empty()) return "";
+  Command command;
+  command.argv = {"git", "rev-parse", "HEAD"};
+  command.stdin_file = command.stderr_file = "/dev/null";
+  command.capture_stdout = true;
+  command.timeout_seconds = 10;
+  ProcessResult git = run_process(command);
+  std::string out = git.ok() ? git.out : "";
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
 }

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -61,6 +63,25 @@ std::string read_file(const std::filesystem::path& path) {
   s << in.rdbuf();
   if (in.bad()) throw UsageError("cannot read '" + path.string() + "': read error");
   return s.str();
+}
+
+std::string file_safe(std::string text) {
+  for (char& c : text)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-' && c != '=') c = '_';
+  return text;
+}
+
+RemoveOnExit::~RemoveOnExit() {
+  std::error_code ec;  // best effort: a destructor must not throw
+  for (const auto& p : paths_) std::filesystem::remove_all(p, ec);
+}
+
+std::filesystem::path make_scratch_dir(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = (std::filesystem::path(tmp && *tmp ? tmp : "/tmp") / (prefix + "XXXXXX")).string();
+  if (::mkdtemp(tmpl.data()) == nullptr)
+    throw UsageError("cannot create a scratch folder " + tmpl + ": " + errno_text());
+  return tmpl;
 }
 
 }  // namespace kprof

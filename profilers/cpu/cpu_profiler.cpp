@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -14,10 +13,10 @@
 
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/process.h"
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_writer.h"
 #include "kprof/reports/run_json.h"
-#include "subprocess.h"
 #include "symbolizer.h"
 
 namespace kprof {
@@ -202,6 +201,7 @@ CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) 
                                      std::string(to_string(job.dtype)) + "." + job.size.str());
   const auto prof = out_dir / ("cpu." + stem + ".prof");
   const auto tmp = out_dir / (".tmp.cpu." + stem + ".prof");
+  RemoveOnExit cleanup({tmp});  // renamed away once the region has run
   CpuProfilerHooks hooks(tmp);
   // Without --iterations: enough calls to fill `seconds`, so that the profile holds about
   // seconds * frequency samples.
@@ -216,29 +216,31 @@ CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) 
 
 CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, const std::filesystem::path& out_dir) {
   if (argv.empty()) throw UsageError("no program given after --");
-  if (find_program(argv[0]).empty()) throw UsageError("program '" + argv[0] + "' not found or not executable");
+  require_program(argv[0]);
   if (frequency < 1 || frequency > 4000) throw UsageError("CPU profile frequency must be 1..4000 Hz");
   ensure_writable_dir(out_dir);
   const std::string stem = file_safe(std::filesystem::path(argv[0]).filename().string());
   const auto prof = std::filesystem::absolute(out_dir / ("cpu." + stem + ".prof"));
   const auto tmp = std::filesystem::absolute(out_dir / (".tmp.cpu." + stem + ".prof"));
-  ProcessOptions po;
-  po.env = {{"LD_PRELOAD", libprofiler_path().string()},
-            {"CPUPROFILE", tmp.string()},
-            {"CPUPROFILE_FREQUENCY", std::to_string(frequency)}};
-  auto start = std::chrono::steady_clock::now();
-  double cpu_seconds = 0;
-  int rc = run_process(argv, po, &cpu_seconds);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (rc != 0) throw ToolError("'" + argv[0] + "' exited with status " + std::to_string(rc));
-  if (!std::filesystem::exists(tmp))
-    throw ToolError("'" + argv[0] + "' wrote no CPU profile (it ran too briefly for a sample, or it is static)");
+  RemoveOnExit cleanup({tmp});  // renamed away once the program has written it
+  Command command;
+  command.argv = argv;
+  command.env = {{"LD_PRELOAD", libprofiler_path().string()},
+                 {"CPUPROFILE", tmp.string()},
+                 {"CPUPROFILE_FREQUENCY", std::to_string(frequency)}};
+  ProcessResult program = run_process(command);
+  // gperftools writes the profile when the program exits, whatever its status; a program killed
+  // by a signal, or one that leaves with _exit (a shell), leaves none, an empty one or half of one.
+  std::error_code ec;
+  if (program.signal != 0 || !std::filesystem::exists(tmp, ec) || std::filesystem::file_size(tmp, ec) == 0)
+    throw ToolError(join_argv(argv) + ", run with gperftools' CPU profiler, " + program.how_it_ended() +
+                    " without writing a CPU profile" +
+                    (program.ok() ? " (it ran too briefly for a sample, or it is statically linked)" : ""));
   std::filesystem::rename(tmp, prof);
-  std::string command;
-  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
-  CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), command);
-  run.region_seconds = seconds;
-  run.cpu_seconds = cpu_seconds;
+  CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), join_argv(argv));
+  run.region_seconds = program.wall_seconds;
+  run.cpu_seconds = program.cpu_seconds;
+  run.exit_status = program.status();
   return run;
 }
 
@@ -260,10 +262,9 @@ nlohmann::json cpu_result_json(const CpuKernelTarget& t, const CpuRun& run, std:
 }
 
 nlohmann::json cpu_program_json(const std::vector<std::string>& argv, const CpuRun& run, std::size_t top) {
-  std::string command;
-  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
   nlohmann::json j = {{"key", "program/" + std::filesystem::path(argv[0]).filename().string()},
-                      {"program", command},
+                      {"program", join_argv(argv)},
+                      {"exit_status", run.exit_status},
                       {"period_us", run.raw.period_us},
                       {"samples", run.raw.total_samples()},
                       {"seconds", run.region_seconds},

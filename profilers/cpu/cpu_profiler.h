@@ -52,6 +52,7 @@ struct CpuRun {
   CallgrindProfile profile;
   double region_seconds = 0;  // wall time of the region (kernel mode) or of the program
   double cpu_seconds = 0;     // CPU time (all threads) of the region, or of the program
+  int exit_status = 0;        // program mode: the program's status (128 + N for signal N)
 };
 
 // Samples per CPU second actually taken. gperftools asks for SIGPROF every 1/frequency s of CPU

@@ -1,7 +1,9 @@
 // Whole-program tracing for libkprof_memory_preload.so. `kprof mem -- ./program` sets
 //   KPROF_MEM_TRACE=<file>  where to write the trace
-//   KPROF_MEM_PID=<pid>     the one process to trace: programs it starts (a different pid after
-//                           fork, or a later exec) inherit LD_PRELOAD but must not truncate its file
+//   KPROF_MEM_PARENT_PID=<pid>  kprof's pid: the one process to trace is the one kprof started
+//                           (the pid of its parent is known before the program starts, unlike its
+//                           own). Programs it starts (whose parent it is) inherit LD_PRELOAD but must
+//                           not truncate its file.
 // Tracing starts in the very first malloc (so static constructors are counted, as massif does)
 // and stops in this library's destructor, which the loader runs after the program's own
 // destructors and atexit handlers: frees at exit are in the trace.
@@ -30,8 +32,8 @@ extern "C" __attribute__((visibility("default"))) void kprof_memory_autostart() 
   if (g_started) return;
   g_started = true;
   const char* path = std::getenv("KPROF_MEM_TRACE");
-  const char* pid = std::getenv("KPROF_MEM_PID");
-  if (!path || !*path || !pid || parse_pid(pid) != static_cast<long>(getpid())) return;
+  const char* parent = std::getenv("KPROF_MEM_PARENT_PID");
+  if (!path || !*path || !parent || parse_pid(parent) != static_cast<long>(getppid())) return;
   mem::start_trace(path, true);
 }
 

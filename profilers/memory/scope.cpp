@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis.h"
+#include "kprof/atomic_file.h"
 #include "kprof/errors.h"
 #include "kprof/memory.h"
 
@@ -96,13 +97,7 @@ MemoryReport MemoryScope::stop(std::int64_t iterations) {
   if (!running_) throw std::logic_error("MemoryScope::stop called twice");
   control().stop();  // first: nothing below is part of the region
   running_ = false;
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove(p, ec);
-    }
-  } cleanup{trace_};
+  RemoveOnExit cleanup({trace_});
   memory::AnalysisOptions options;
   options.name = name_;
   options.iterations = iterations;

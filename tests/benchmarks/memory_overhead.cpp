@@ -88,9 +88,10 @@ int main(int argc, char** argv) {
   Series native, recording, kprof_mem, heaptrack_s;
   for (int r = 0; r < rounds; ++r) {
     native.add(times_of(program + quiet));
-    // The program alone under the preload library, its pid as the one to trace (what kprof mem sets).
+    // The program alone under the preload library, started by the shell whose pid says which
+    // process to trace (kprof mem sets its own pid); `; exit` keeps sh from exec'ing the program.
     recording.add(times_of("KPROF_MEM_TRACE=/tmp/kprof-overhead.trace LD_PRELOAD=" + preload +
-                           " sh -c 'KPROF_MEM_PID=$$ exec " + program + "'" + quiet));
+                           " sh -c 'KPROF_MEM_PARENT_PID=$$ " + program + "; exit $?'" + quiet));
     if (have_kprof) kprof_mem.add(times_of(kprof + " mem -q -f none -- " + program + quiet));
     if (heaptrack) heaptrack_s.add(times_of("heaptrack -o /tmp/kprof-overhead-heaptrack " + program + quiet));
   }

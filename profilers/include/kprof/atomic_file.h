@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kprof {
 
@@ -16,5 +17,29 @@ void ensure_writable_dir(const std::filesystem::path& dir);
 
 // Reads a whole file; throws UsageError naming the path when it cannot.
 std::string read_file(const std::filesystem::path& path);
+
+// A file name made of `text`: letters, digits and ._-= kept (a key's `n=1000` stays readable),
+// every other character (`/`, `,`, spaces) becomes '_'.
+std::string file_safe(std::string text);
+
+// Temporary files and folders removed (folders with their contents) when the guard goes out of
+// scope, unless released: a step that fails halfway, or throws, leaves nothing behind.
+class RemoveOnExit {
+ public:
+  RemoveOnExit() = default;
+  explicit RemoveOnExit(std::vector<std::filesystem::path> paths) : paths_(std::move(paths)) {}
+  RemoveOnExit(const RemoveOnExit&) = delete;
+  RemoveOnExit& operator=(const RemoveOnExit&) = delete;
+  ~RemoveOnExit();
+  void add(std::filesystem::path path) { paths_.push_back(std::move(path)); }
+  // The step succeeded: keep whatever is still there.
+  void release() { paths_.clear(); }
+
+ private:
+  std::vector<std::filesystem::path> paths_;
+};
+
+// A new empty folder `<$TMPDIR or /tmp>/<prefix>XXXXXX`; UsageError when it cannot be created.
+std::filesystem::path make_scratch_dir(const std::string& prefix);
 
 }  // namespace kprof
