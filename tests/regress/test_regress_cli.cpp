@@ -118,6 +118,31 @@ TEST(RegressCli, MismatchedFingerprintsWarnOrAreRefused) {
   EXPECT_NE(r.err.find("refused"), std::string::npos) << r.err;
 }
 
+// A binary that fails is a broken tool (exit 3), named with its arguments, how it ended and its
+// last error line. Sizes and filters reach the binaries as arguments, never through a shell: a
+// size with shell syntax in it is one (bad) argument of the child, and nothing is executed.
+TEST(RegressCli, AFailingBinaryIsAToolErrorAndArgumentsNeverMeetAShell) {
+  fs::path dir = fresh_dir("regress_cli_failing_bin");
+  write(dir / "broken.sh", "#!/bin/sh\necho 'first line' >&2\necho 'the binary broke' >&2\nexit 5\n");
+  fs::permissions(dir / "broken.sh", fs::perms::owner_all);
+  ProcessResult r = run_command(kProbe + " regress --no-annotations -q --baseline-bin " + kProbe + " --current-bin '" +
+                                (dir / "broken.sh").string() + "' probe/steady" + kRunArgs + " --alternations 1");
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(
+      r.err.find("current run 1 (" + (dir / "broken.sh").string() + " run --format json -q probe/steady -s 32768"),
+      std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("exited with status 5: the binary broke"), std::string::npos) << r.err;
+
+  const fs::path marker = dir / "executed";
+  ProcessResult shell = run_command(kProbe + " regress --no-annotations -q --baseline-bin " + kProbe +
+                                    " --current-bin " + kProbe + " probe/steady -s '32768; touch " + marker.string() +
+                                    "' -t f64 --rounds 1 --min-time-ms 1 --alternations 1");
+  EXPECT_EQ(shell.exit_code, 3) << shell.out << shell.err;  // the child kprof refuses the size (its exit 2)
+  EXPECT_NE(shell.err.find("exited with status 2"), std::string::npos) << shell.err;
+  EXPECT_FALSE(fs::exists(marker)) << "a size was run by a shell";
+}
+
 TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEveryFormat) {
   fs::path dir = fresh_dir("regress_cli_time");
   // The "current build": the same binary with the slowdown knob set.
