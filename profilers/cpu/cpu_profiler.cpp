@@ -17,7 +17,7 @@
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_writer.h"
 #include "kprof/reports/run_json.h"
-#include "symbolizer.h"
+#include "symbolize.h"
 
 namespace kprof {
 namespace {
@@ -61,6 +61,80 @@ nlohmann::json top_json(const CallgrindProfile& p, std::size_t top) {
                      {"samples", h.lines[i].self[0]}});
   return {{"top_functions", functions}, {"top_lines", lines}};
 }
+
+// The frames a sample's cost goes through, innermost first: each PC's frames with inlined calls
+// expanded, but the runtime's code inlined into the program's (std:: templates, intrinsics) left
+// out, so that it is charged to the program's line that inlined it, as `kprof mem` charges an
+// allocation made by an inlined std::vector to the line that grew the vector.
+std::vector<const Frame*> sample_frames(Symbolizer& sym, const GperfSample& s) {
+  std::vector<const Frame*> frames;
+  for (std::size_t i = 0; i < s.pcs.size(); ++i)
+    for (const Frame& f : sym.frames(s.pcs[i], i == 0 ? AddressKind::pc : AddressKind::return_address))
+      if (!is_inlined_runtime_frame(f)) frames.push_back(&f);
+  return frames;
+}
+
+// Sample stacks merged into a callgrind profile: self cost at the innermost frame's position, and
+// calls with inclusive samples between adjacent frames (each caller/callee pair once per stack).
+class SampleGraph {
+ public:
+  explicit SampleGraph(CallgrindProfile& p) : p_(p) {}
+
+  void add(const std::vector<const Frame*>& frames, std::int64_t count) {
+    std::vector<std::size_t> fns;
+    for (const Frame* f : frames) fns.push_back(function_of(*f));
+    self_[{fns[0], position(*frames[0])}] += count;
+    std::set<std::pair<std::size_t, std::size_t>> seen;
+    for (std::size_t i = 1; i < fns.size(); ++i)
+      if (seen.insert({fns[i], fns[i - 1]}).second) calls_[{fns[i], position(*frames[i]), fns[i - 1]}] += count;
+  }
+
+  // Writes the merged costs and calls into the profile's functions.
+  void finish() {
+    for (const auto& [key, count] : self_) {
+      CallgrindFunction& fn = p_.functions[key.first];
+      const Position& at = key.second;
+      fn.add_cost(at.line, {count}, at.address, fn.file_index(at.file.empty() ? fn.file() : at.file));
+    }
+    for (const auto& [key, count] : calls_) {
+      auto [caller, at, callee] = key;
+      CallgrindFunction& from = p_.functions[caller];
+      const CallgrindFunction& to = p_.functions[callee];
+      auto& call = from.add_call(to.file(), to.name, count, {count}, at.line, at.address);
+      call.callee_object = to.object;
+      call.file = from.file_index(at.file.empty() ? from.file() : at.file);
+    }
+  }
+
+ private:
+  struct Position {  // of a cost or a call site in its function
+    std::uint64_t address;
+    std::string file;
+    int line;
+    auto operator<=>(const Position&) const = default;
+  };
+  static Position position(const Frame& f) { return {f.address, f.file, f.line}; }
+
+  // A function is (module, the file that defines it, name); code without a defining file is
+  // filed under its own file, else its module.
+  std::size_t function_of(const Frame& f) {
+    const std::string& file = !f.function_file.empty() ? f.function_file : !f.file.empty() ? f.file : f.module;
+    auto [it, fresh] = index_.try_emplace(std::make_tuple(f.module, file, f.function), p_.functions.size());
+    if (fresh) {
+      CallgrindFunction fn;
+      fn.object = f.module;
+      fn.files.push_back(file);
+      fn.name = f.function;
+      p_.functions.push_back(std::move(fn));
+    }
+    return it->second;
+  }
+
+  CallgrindProfile& p_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index_;
+  std::map<std::pair<std::size_t, Position>, std::int64_t> self_;
+  std::map<std::tuple<std::size_t, Position, std::size_t>, std::int64_t> calls_;
+};
 
 CpuRun convert(const std::filesystem::path& prof, const std::filesystem::path& cg_file, const std::string& command) {
   CpuRun run;
@@ -144,52 +218,10 @@ CallgrindProfile cpu_profile_to_callgrind(const GperfProfile& raw, const std::st
   p.event_names = {"CPU profiler samples (" + std::to_string(raw.period_us) + " us each)"};
   p.instr_positions = true;
   p.descriptions.push_back("Sampling period: " + std::to_string(raw.period_us) + " us");
-  Symbolizer sym(raw.maps);
-  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index;
-  auto function_of = [&](const SourceFrame& f) -> CallgrindFunction& {
-    auto key = std::make_tuple(f.object, f.function_file, f.function);
-    auto [it, fresh] = index.try_emplace(key, p.functions.size());
-    if (fresh) {
-      CallgrindFunction fn;
-      fn.object = f.object;
-      fn.files.push_back(f.function_file);
-      fn.name = f.function;
-      p.functions.push_back(std::move(fn));
-    }
-    return p.functions[it->second];
-  };
-  // Self cost per (function, pc) and call edges per (caller, site pc, callee), merged.
-  std::map<std::pair<std::size_t, std::uint64_t>, std::int64_t> self;
-  std::map<std::tuple<std::size_t, std::uint64_t, std::size_t>, std::int64_t> edges;
-  for (const auto& s : raw.samples) {
-    std::vector<std::size_t> fns;
-    std::vector<std::uint64_t> pcs;
-    for (std::size_t i = 0; i < s.pcs.size(); ++i) {
-      std::uint64_t pc = i == 0 ? s.pcs[i] : s.pcs[i] - 1;  // return address -> the call instruction
-      const SourceFrame& f = sym.lookup(pc);
-      fns.push_back(static_cast<std::size_t>(&function_of(f) - p.functions.data()));
-      pcs.push_back(pc);
-    }
-    self[{fns[0], pcs[0]}] += static_cast<std::int64_t>(s.count);
-    std::set<std::pair<std::size_t, std::size_t>> seen;
-    for (std::size_t i = 1; i < fns.size(); ++i)
-      if (seen.insert({fns[i], fns[i - 1]}).second)
-        edges[{fns[i], pcs[i], fns[i - 1]}] += static_cast<std::int64_t>(s.count);
-  }
-  for (const auto& [key, count] : self) {
-    CallgrindFunction& fn = p.functions[key.first];
-    const SourceFrame& f = sym.lookup(key.second);
-    fn.add_cost(f.line, {count}, key.second, fn.file_index(f.file.empty() ? fn.file() : f.file));
-  }
-  for (const auto& [key, count] : edges) {
-    auto [caller, pc, callee] = key;
-    const SourceFrame& f = sym.lookup(pc);
-    CallgrindFunction& from = p.functions[caller];
-    const CallgrindFunction& to = p.functions[callee];
-    auto& call = from.add_call(to.file(), to.name, count, {count}, f.line, pc);
-    call.callee_object = to.object;
-    call.file = from.file_index(f.file.empty() ? from.file() : f.file);
-  }
+  SampleGraph graph(p);
+  Symbolizer sym(modules_from_maps(raw.maps));
+  for (const auto& s : raw.samples) graph.add(sample_frames(sym, s), static_cast<std::int64_t>(s.count));
+  graph.finish();
   return p;
 }
 

@@ -1,6 +1,5 @@
 #include "gperf_profile.h"
 
-#include <charconv>
 #include <cstring>
 
 #include "kprof/atomic_file.h"
@@ -32,49 +31,12 @@ class Words {
   std::size_t pos_ = 0;
 };
 
-std::uint64_t hex(std::string_view s) {
-  std::uint64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v, 16);
-  return v;
-}
-
 }  // namespace
 
 std::uint64_t GperfProfile::total_samples() const {
   std::uint64_t n = 0;
   for (const auto& s : samples) n += s.count;
   return n;
-}
-
-std::vector<MapEntry> parse_maps(std::string_view text) {
-  // "start-end perms offset dev inode   path"
-  std::vector<MapEntry> maps;
-  while (!text.empty()) {
-    std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    std::vector<std::string_view> fields;
-    std::size_t i = 0;
-    while (i < line.size() && fields.size() < 5) {
-      while (i < line.size() && line[i] == ' ') ++i;
-      std::size_t end = line.find(' ', i);
-      if (end == std::string_view::npos) end = line.size();
-      if (end > i) fields.push_back(line.substr(i, end - i));
-      i = end;
-    }
-    if (fields.size() < 5) continue;
-    std::size_t dash = fields[0].find('-');
-    if (dash == std::string_view::npos || fields[1].size() < 4) continue;
-    MapEntry m;
-    m.start = hex(fields[0].substr(0, dash));
-    m.end = hex(fields[0].substr(dash + 1));
-    m.executable = fields[1][2] == 'x';
-    m.offset = hex(fields[2]);
-    while (i < line.size() && line[i] == ' ') ++i;
-    m.path = std::string(line.substr(i));
-    maps.push_back(std::move(m));
-  }
-  return maps;
 }
 
 GperfProfile read_gperf_profile(std::string_view bytes, std::string_view name) {

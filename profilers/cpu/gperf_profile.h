@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "symbolize.h"
+
 namespace kprof {
 
 struct GperfSample {
@@ -16,22 +18,15 @@ struct GperfSample {
   std::vector<std::uint64_t> pcs;  // innermost frame first
 };
 
-struct MapEntry {
-  std::uint64_t start = 0, end = 0, offset = 0;
-  bool executable = false;
-  std::string path;  // "" for anonymous mappings
-};
-
 struct GperfProfile {
   std::uint64_t period_us = 0;
   std::vector<GperfSample> samples;
-  std::vector<MapEntry> maps;
+  std::vector<MapEntry> maps;  // parsed by the symbolizer's parse_maps
   std::uint64_t total_samples() const;
 };
 
 // Throws UsageError naming the file, the byte offset and what was expected.
 GperfProfile read_gperf_profile(std::string_view bytes, std::string_view name = "<cpu profile>");
 GperfProfile read_gperf_profile_file(const std::filesystem::path& path);
-std::vector<MapEntry> parse_maps(std::string_view text);
 
 }  // namespace kprof

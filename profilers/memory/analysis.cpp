@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "symbolizer.h"
+#include "symbolize.h"
 #include "trace_reader.h"
 
 namespace kprof::memory {
@@ -197,25 +197,38 @@ struct SiteKey {
   }
 };
 
-// The call site of a stack: its first frame outside the runtime (or the allocating call itself).
-MemoryFrame call_site(Symbolizer& sym, const StackStats& s) {
-  const MemoryFrame* first = nullptr;
-  for (std::uint64_t ip : s.ips) {
-    for (const MemoryFrame& f : sym.frames(s.epoch, ip)) {
-      if (!first) first = &f;
-      if (!is_runtime_frame(f)) return f;
-    }
-  }
-  if (first) return *first;
-  MemoryFrame unknown;
-  unknown.function = "??";
-  return unknown;
+// Every frame of a stack, innermost first. The tracer records return addresses only (its own
+// frames are the innermost, and they are runtime frames).
+template <class Visit>
+void for_each_frame(Symbolizer& sym, const StackStats& s, Visit visit) {
+  for (std::uint64_t ip : s.ips)
+    for (const Frame& f : sym.frames(ip, AddressKind::return_address, s.epoch))
+      if (!visit(f)) return;
 }
 
-std::vector<MemoryFrame> full_stack(Symbolizer& sym, const StackStats& s) {
-  std::vector<MemoryFrame> out;
-  for (std::uint64_t ip : s.ips)
-    for (const MemoryFrame& f : sym.frames(s.epoch, ip)) out.push_back(f);
+// The call site of a stack: its first frame outside the runtime (or the allocating call itself).
+Frame call_site(Symbolizer& sym, const StackStats& s) {
+  const Frame* first = nullptr;
+  const Frame* own = nullptr;
+  for_each_frame(sym, s, [&](const Frame& f) {
+    if (!first) first = &f;
+    if (is_runtime_frame(f)) return true;
+    own = &f;
+    return false;
+  });
+  if (own) return *own;
+  if (first) return *first;
+  Frame lost;  // an allocation whose stack the tracer could not store
+  lost.function = "[stack not recorded]";
+  return lost;
+}
+
+std::vector<Frame> full_stack(Symbolizer& sym, const StackStats& s) {
+  std::vector<Frame> out;
+  for_each_frame(sym, s, [&](const Frame& f) {
+    out.push_back(f);
+    return true;
+  });
   return out;
 }
 
@@ -253,13 +266,13 @@ MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOpti
   r.timeline = std::move(replay.timeline);
 
   Symbolizer sym;
-  for (const auto& [epoch, module] : totals.modules) sym.add_module(epoch, module);
+  for (const auto& [epoch, module] : totals.modules) sym.add_module({module.path, module.base}, epoch);
 
   // Stacks that allocated, merged by call site.
   std::map<SiteKey, MemorySite> sites;
   for (const StackStats& s : totals.stacks) {
     if (s.count == 0) continue;
-    MemoryFrame f = call_site(sym, s);
+    Frame f = call_site(sym, s);
     MemorySite& site = sites[SiteKey{f.function, f.file, f.module, f.line}];
     site.frame = f;
     site.bytes += s.bytes;

@@ -13,18 +13,8 @@
 namespace kprof {
 namespace {
 
-std::string basename_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 std::string shorten(const std::string& s, std::size_t max) {
   return s.size() <= max ? s : s.substr(0, max - 3) + "...";
-}
-
-std::string location(const MemoryFrame& f) {
-  if (f.file.empty()) return basename_of(f.module);
-  return basename_of(f.file) + ":" + std::to_string(f.line);
 }
 
 // The text of one source line, when the file is readable (the %mprun "Line Contents" column).
@@ -67,7 +57,7 @@ Table sites_table(const MemoryReport& r) {
     t.rows.push_back({format_bytes(static_cast<double>(s.bytes)), std::to_string(s.count),
                       format_bytes(static_cast<double>(s.peak_bytes)),
                       format_bytes(static_cast<double>(s.leaked_bytes)), std::to_string(s.temporary),
-                      shorten(s.frame.function, 60), location(s.frame)});
+                      shorten(s.frame.function, 60), frame_location(s.frame)});
   return t;
 }
 
@@ -82,7 +72,7 @@ Table lines_table(const MemoryReport& r) {
     return std::tie(a->frame.file, a->frame.line) < std::tie(b->frame.file, b->frame.line);
   });
   for (const MemorySite* s : sites)
-    t.rows.push_back({location(s->frame), format_bytes(static_cast<double>(s->bytes)), std::to_string(s->count),
+    t.rows.push_back({frame_location(s->frame), format_bytes(static_cast<double>(s->bytes)), std::to_string(s->count),
                       format_bytes(static_cast<double>(s->peak_bytes)),
                       format_bytes(static_cast<double>(s->leaked_bytes)),
                       shorten(source_line(s->frame.file, s->frame.line), 70)});
@@ -94,7 +84,7 @@ Table peak_stack_table(const MemoryReport& r) {
   if (r.peak_stacks.empty()) return t;
   int i = 0;
   for (const auto& f : r.peak_stacks.front().frames) {
-    t.rows.push_back({std::to_string(i++), shorten(f.function, 70), location(f)});
+    t.rows.push_back({std::to_string(i++), shorten(f.function, 70), frame_location(f)});
     if (i == 20) break;
   }
   return t;
@@ -121,7 +111,7 @@ std::string render(const MemoryReport& r, bool markdown) {
   return out.str();
 }
 
-nlohmann::json frame_json(const MemoryFrame& f) {
+nlohmann::json frame_json(const Frame& f) {
   return {{"function", f.function}, {"file", f.file}, {"line", f.line}, {"module", f.module}};
 }
 

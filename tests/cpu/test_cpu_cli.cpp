@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "kprof/reports/callgrind_reader.h"
+#include "support/golden.h"
 #include "support/process.h"
 
 namespace kprof {
@@ -65,6 +67,21 @@ TEST(CpuCli, WholeProgramThroughLdPreload) {
   std::ifstream in(dir + "/cpu.json");
   auto res = nlohmann::json::parse(in).at("sections").at("cpu").at("results").at(0);
   EXPECT_GT(res.at("cpu_seconds").get<double>(), 0.0);  // the child's CPU time, from wait4
+}
+
+// The terminal report (stdout) and the Markdown report's cpu part (cpu.md after the environment
+// that every report starts with), line by line: numbers are placeholders, and the rows below the
+// kernel's own function and line depend on the machine ({repeat} lines).
+TEST(CpuCli, TextAndMarkdownReportsMatchTheirGoldens) {
+  auto dir = test::fresh_dir("cpu_cli_golden");
+  auto r = test::run_command(test::kprof_exe() + " cpu dot/scalar -s 200000 --seconds 0.5 -q -o " + dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::match_golden(test::golden_file("cpu_kernel.txt"), r.out), "") << r.out;
+  std::ifstream md(dir + "/cpu.md");
+  std::string markdown((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  auto cpu_part = markdown.find("### cpu\n");
+  ASSERT_NE(cpu_part, std::string::npos) << markdown;
+  EXPECT_EQ(test::match_golden(test::golden_file("cpu_kernel.md"), markdown.substr(cpu_part)), "") << markdown;
 }
 
 TEST(CpuCli, BadInputExitsWithTwo) {

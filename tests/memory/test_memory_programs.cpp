@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "memory_test_util.h"
+#include "support/golden.h"
 
 namespace kprof::test {
 namespace {
@@ -122,6 +123,16 @@ TEST(MemoryProgram, MassifFileOpensInMsPrint) {
   for (int i = static_cast<int>(peak.size()) - 3; i > 0; i -= 3) peak.insert(static_cast<std::size_t>(i), ",");
   EXPECT_NE(print.out.find("(" + peak + "B)"), std::string::npos) << peak << "\n" << print.out;
   EXPECT_NE(print.out.find("(peak)"), std::string::npos);
+}
+
+// The terminal and Markdown reports, line by line (numbers are placeholders; rows that depend on
+// the C library, such as the frames below main, are {repeat} lines).
+TEST(MemoryProgram, TextAndMarkdownReportsMatchTheirGoldens) {
+  for (const auto& [format, golden] : {std::pair{"table", "memory_program.txt"}, {"markdown", "memory_program.md"}}) {
+    ProcessResult r = run_command(kprof_exe() + " mem -q -f " + format + " -- " + program("mem_realloc_chain"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(match_golden(golden_file(golden), r.out), "") << r.out;
+  }
 }
 
 }  // namespace

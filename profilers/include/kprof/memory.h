@@ -21,21 +21,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kprof/frame.h"
+
 namespace kprof {
 
-// One frame of a call stack, symbolised after the run (inlined functions are frames too).
-struct MemoryFrame {
-  std::string function;  // demangled; "??" when the object has no symbols
-  std::string file;      // "" when the object has no line information
-  int line = 0;
-  std::string module;  // the ELF object: program, shared library, dlopen'ed plugin
-  std::uint64_t address = 0;
-};
+// Frames are kprof's one frame type (kprof/frame.h); the old name stays for existing code.
+using MemoryFrame = Frame;
 
 // A call site: the first frame of an allocation's stack that is in the program's own code
-// (frames of the C/C++ runtime, of system headers and of kprof are skipped).
+// (frames of the C/C++ runtime, of system headers and of kprof are skipped: is_runtime_frame).
 struct MemorySite {
-  MemoryFrame frame;
+  Frame frame;
   std::uint64_t bytes = 0;         // allocated in the region, in total
   std::uint64_t count = 0;         // allocations
   std::uint64_t peak_bytes = 0;    // of the heap at its peak, held by this site
@@ -45,7 +41,7 @@ struct MemorySite {
 
 // A full call stack and what it held (at the peak).
 struct MemoryStack {
-  std::vector<MemoryFrame> frames;  // innermost (the allocating call) first
+  std::vector<Frame> frames;  // innermost (the allocating call) first, inlined calls expanded
   std::uint64_t bytes = 0;
   std::uint64_t count = 0;
 };

@@ -1,0 +1,42 @@
+#pragma once
+// One frame of a call stack, symbolised after the run: the one frame type of every kprof profiler
+// (memory call sites and stacks, CPU samples). The symbolizer (profilers/symbolize) makes them;
+// an inlined call is a frame of its own, so one address can give several frames.
+#include <cstdint>
+#include <string>
+
+namespace kprof {
+
+struct Frame {
+  // Demangled. Code without a symbol is named by its module and offset: "libfoo.so+0x1234"
+  // ("[unmapped]+0x7f12..." when no module of the recorded map holds the address).
+  std::string function;
+  std::string file;  // "" when the object has no line information
+  int line = 0;
+  std::string module;                 // the ELF object: program, shared library, dlopen'ed plugin
+  std::uint64_t module_offset = 0;    // of the address looked up, in the ELF's addresses (addr2line -e module)
+  std::uint64_t function_offset = 0;  // of the address looked up, from the symbol's start (0 without one)
+  std::uint64_t address = 0;          // as recorded (for a caller: its return address)
+  bool inlined = false;               // inlined into the next frame outwards, whose line is the call's
+  std::string function_file;          // the file that defines the function ("" when unknown)
+};
+
+// "libfoo.so+0x1234": the module's file name and the offset looked up ("[unmapped]+0x..." without a
+// module). The name of code without a symbol.
+std::string module_and_offset(const Frame& frame);
+
+// Where the frame's code is, one way for every report: "file.cpp:42" with line information, else
+// "func+0x10 (libfoo.so)" with a symbol, else "libfoo.so+0x1234".
+std::string frame_location(const Frame& frame);
+
+// True for frames of the C/C++ runtime, system headers and libraries (/usr/include, /usr/lib,
+// /lib...) and kprof's own tracer: code that is not the program's own. An allocation's call site
+// is the first frame of its stack that is not one.
+bool is_runtime_frame(const Frame& frame);
+
+// True for runtime code inlined into another frame (a std:: template, an intrinsic from the
+// compiler's headers): CPU stacks leave these frames out, so that their samples count for the
+// line that inlined them. A function compiled on its own (memcpy, an out-of-line std::sort) stays.
+bool is_inlined_runtime_frame(const Frame& frame);
+
+}  // namespace kprof
