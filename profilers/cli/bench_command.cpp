@@ -2,6 +2,9 @@
 // Google Benchmark benchmark, so users keep their flags, JSON output and tools/compare.py.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
 #include <memory>
 
 #include "commands.h"
@@ -13,12 +16,16 @@
 namespace kprof::cli {
 namespace {
 
-void register_benchmark(const Job& job) {
-  benchmark::RegisterBenchmark(job.key().c_str(), [job](benchmark::State& state) {
+// The variants found wrong while benchmarking (shared by the benchmarks' closures).
+using WrongList = std::shared_ptr<std::vector<std::string>>;
+
+void register_benchmark(const Job& job, WrongList wrong) {
+  benchmark::RegisterBenchmark(job.key().c_str(), [job, wrong](benchmark::State& state) {
     const FamilyRecord* family = job.target.family;
     const std::size_t v = job.target.variant;
     const Size& size = job.size;
     const DType dtype = job.dtype;
+    const std::string name = job.key();
     if (std::string why = isa_skip_reason(job.variant().isa); !why.empty()) {
       state.SkipWithError(("skipped: " + why).c_str());
       return;
@@ -26,6 +33,7 @@ void register_benchmark(const Job& job) {
     CheckResult check = check_variant(*family, v, size, dtype);
     if (!check.ok) {
       state.SkipWithError(("wrong: " + check.reason).c_str());
+      if (std::find(wrong->begin(), wrong->end(), name) == wrong->end()) wrong->push_back(name);
       return;
     }
     auto instance = family->make_instance(size, dtype);  // setup stays outside the timed loop
@@ -34,7 +42,10 @@ void register_benchmark(const Job& job) {
     double bytes = family->bytes ? family->bytes(size, element_bytes(dtype)) : 0;
     state.counters["FLOPS"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
     state.SetBytesProcessed(static_cast<std::int64_t>(bytes) * state.iterations());
-    state.counters["max_rel_err"] = check.max_rel_error;
+    // A label, not a counter: Google Benchmark would print 2e-15 as "2f" (femto).
+    char error[48];
+    std::snprintf(error, sizeof error, "max_rel_err=%.3g", check.max_rel_error);
+    state.SetLabel(error);
   })->UseRealTime();
 }
 
@@ -54,8 +65,9 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants")->check(CLI::Range(1, 1024));
   sub->callback([args, &ctx] {
     set_threads(args->threads);
+    auto wrong = std::make_shared<std::vector<std::string>>();
     for (const Job& job : plan_jobs(args->filters, args->sizes, parse_dtypes(args->dtype), args->threads))
-      register_benchmark(job);
+      register_benchmark(job, wrong);
     std::vector<std::string> storage = {"kprof bench"};
     for (const auto& a : ctx.passthrough) storage.push_back(a);
     std::vector<char*> argv;
@@ -66,6 +78,9 @@ void add_bench_command(CLI::App& app, Context& ctx) {
       throw UsageError("unrecognised Google Benchmark flag after '--' (see --benchmark_help... flags in its docs)");
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    // A wrong variant is a finding, as in `kprof run`: exit 1, naming it.
+    for (const auto& name : *wrong) std::cerr << "kprof: WRONG: " << name << " does not match the reference\n";
+    if (!wrong->empty()) ctx.exit_code = kExitFinding;
   });
 }
 

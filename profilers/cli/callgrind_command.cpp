@@ -151,7 +151,8 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
   summary.header = {"variant", "Ir/call", "Ir/FLOP", "vs best", "hottest line", "source"};
   summary.left_aligned = {true, false, false, false, true, true};
   std::ostringstream details;
-  std::vector<std::pair<double, std::vector<std::string>>> rows;
+  std::vector<std::pair<double, std::vector<std::string>>> rows;  // Ir per call; -1: not ranked
+  std::vector<std::string> wrong;
   for (const Job& job : jobs) {
     KernelTarget t{job, a.iterations};
     const std::string name = job.name();
@@ -170,6 +171,12 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
       continue;
     }
     results.push_back(callgrind_result_json(t, run, a.top));
+    // Correctness first, as in `kprof run`: a wrong variant's counts are shown but never ranked.
+    const CheckResult check = check_variant(job.family(), job.target.variant, job.size, job.dtype);
+    if (!check.ok) {
+      wrong.push_back(name + ": " + check.reason);
+      ctx.exit_code = kExitFinding;
+    }
     auto totals = run.profile.totals();
     double per_call = static_cast<double>(totals.empty() ? 0 : totals[0]) / static_cast<double>(t.iterations);
     double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
@@ -187,9 +194,9 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
           source = f.object.empty() ? "" : "in " + std::filesystem::path(f.object).filename().string();
           break;
         }
-    rows.push_back({per_call,
+    rows.push_back({check.ok ? per_call : -1,
                     {name, format_count(static_cast<std::int64_t>(per_call)),
-                     flops > 0 ? format_fixed(per_call / flops, 3) : "-", "", hottest, source}});
+                     flops > 0 ? format_fixed(per_call / flops, 3) : "-", check.ok ? "" : "WRONG", hottest, source}});
     details << "\n" << name << ": hottest lines\n" << lines.text();
   }
   double best = 0;
@@ -202,7 +209,9 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
   std::ostringstream out;
   out << "callgrind comparison: " << a.target << ", " << a.dtype << ", " << a.iterations
       << " iteration(s) per variant, kernel region only (Ir: instructions executed)\n"
-      << summary.text() << details.str();
+      << summary.text();
+  for (const auto& w : wrong) out << "WRONG: " << w << " (not ranked)\n";
+  out << details.str();
   std::cout << out.str();
   finish_run(ctx, a, std::move(results), out.str(), "\n### callgrind comparison\n" + summary.markdown());
 }

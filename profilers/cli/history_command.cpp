@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "kprof/errors.h"
 #include "kprof/history/history.h"
+#include "kprof/regress/compare.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/reports/tables.h"
 
@@ -153,19 +154,39 @@ void add_history_command(CLI::App& app, Context& ctx) {
   sub->require_subcommand(1);
   sub->add_option("--db", a->db, "history database (default $KPROF_HISTORY_DB or ~/.local/share/kprof/history.sqlite)");
 
-  CLI::App* record = sub->add_subcommand("record", "Record Run JSON files (kprof run -o, callgrind, mem)");
+  CLI::App* record = sub->add_subcommand(
+      "record", "Record Run JSON files (kprof run -o, callgrind, mem); documents of one build and commit are one run");
   record->add_option("files", a->files, "Run JSON files")->required();
   record->add_option("--branch", a->branch, "branch the runs belong to")->required();
   record->add_option("--commit", a->commit, "commit (default: the run's git_commit)");
   record->callback([a] {
-    std::vector<Run> runs;
-    for (const auto& f : a->files) runs.push_back(read_run(f));  // all read before anything is written
+    // All read before anything is written. A `kprof run` and a `kprof callgrind` of the same build and
+    // commit are one run of it (merged as regress merges them), so that its history has both figures.
+    std::vector<std::vector<std::string>> groups;
+    std::vector<std::vector<Run>> group_runs;
+    for (const auto& f : a->files) {
+      Run run = read_run(f);
+      std::size_t g = 0;
+      for (; g < group_runs.size(); ++g)
+        if (group_runs[g].front().environment.fingerprint == run.environment.fingerprint &&
+            (!a->commit.empty() || group_runs[g].front().git_commit == run.git_commit))
+          break;
+      if (g == group_runs.size()) {
+        groups.emplace_back();
+        group_runs.emplace_back();
+      }
+      groups[g].push_back(f);
+      group_runs[g].push_back(std::move(run));
+    }
     history::HistoryDb db(db_path(*a));
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      std::int64_t id = db.record(runs[i], a->branch, a->commit);
-      std::cout << "recorded " << a->files[i] << " as run " << id << " (branch " << a->branch << ", commit "
-                << (a->commit.empty() ? runs[i].git_commit : a->commit) << ", fingerprint "
-                << runs[i].environment.fingerprint << ")\n";
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const Run run = regress::merge_runs(group_runs[g], groups[g]);
+      std::int64_t id = db.record(run, a->branch, a->commit);
+      std::string files;
+      for (const auto& f : groups[g]) files += (files.empty() ? "" : " + ") + f;
+      std::cout << "recorded " << files << " as run " << id << " (branch " << a->branch << ", commit "
+                << (a->commit.empty() ? run.git_commit : a->commit) << ", fingerprint " << run.environment.fingerprint
+                << ")\n";
     }
   });
 

@@ -66,6 +66,23 @@ std::string Size::str() const {
   return out;
 }
 
+std::string_view spec_family(std::string_view spec) {
+  auto colon = spec.find(':');
+  return colon == std::string_view::npos ? std::string_view() : spec.substr(0, colon);
+}
+
+std::vector<std::string> specs_for_family(std::string_view family, const std::vector<std::string>& specs) {
+  std::vector<std::string> out;
+  for (const auto& spec : specs) {
+    std::string_view named = spec_family(spec);
+    if (named.empty())
+      out.push_back(spec);
+    else if (named == family)
+      out.push_back(spec.substr(named.size() + 1));
+  }
+  return out;
+}
+
 Size default_size(const std::vector<SizeParam>& params) {
   std::vector<std::pair<std::string, std::int64_t>> values;
   for (const auto& p : params) values.emplace_back(p.name, p.default_value);

@@ -18,6 +18,14 @@ namespace kprof {
 
 inline constexpr int kRunSchemaVersion = 1;
 
+// One level of the CPU's caches, as Linux describes it in sysfs (cpu0's view).
+struct CacheLevel {
+  int level = 0;
+  std::string type;        // "Data", "Instruction", "Unified"
+  std::int64_t bytes = 0;  // per instance (an L3 shared by a CCX or a socket counts once)
+  bool operator==(const CacheLevel&) const = default;
+};
+
 struct Environment {
   std::string hostname;
   std::string os;  // uname sysname + release
@@ -25,13 +33,16 @@ struct Environment {
   std::vector<std::string> cpu_flags;  // the SIMD-relevant subset of /proc/cpuinfo flags
   std::string widest_isa;              // what kprof's dispatch would use
   int logical_cpus = 0;
-  std::string governor;  // "" when not readable (VMs often hide cpufreq)
+  std::vector<CacheLevel> caches;  // from sysfs; empty when the kernel does not expose them (some VMs)
+  std::string governor;            // "" when not readable (VMs often hide cpufreq)
   bool hypervisor = false;
   bool perf_counters = false;  // false: hardware counters unavailable (perf_event_open)
+  // The build of the measured code (the families' translation units, kprof::BuildInfo).
   std::string compiler;
   std::string cxx_flags;
   std::string build_type;
   bool optimized = true;     // false: an unoptimised build; numbers are meaningless
+  bool assertions = false;   // true: NDEBUG was not defined, assert() runs inside the kernels
   std::string blas_library;  // "OpenBLAS"
   std::string blas_version;
   std::string blas_config;  // openblas_get_config()

@@ -2,8 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
+#include <set>
 
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
@@ -82,6 +85,27 @@ std::optional<double> section_value(const Run& run, const char* section, const s
     if (node->is_number()) return node->get<double>();
   }
   return std::nullopt;
+}
+
+// Benchmarks a profiler section measured that the run's results do not list (a `kprof callgrind` or
+// `kprof mem` document has no timed results): they get rows too, so their instructions and bytes
+// have a history. Their family, variant, dtype and size come from the key (family/variant/dtype/size).
+std::vector<std::string> section_only_keys(const Run& run) {
+  std::set<std::string> known;
+  for (const Result& r : run.results) known.insert(r.key());
+  std::vector<std::string> keys;
+  for (const char* section : {"callgrind", "memory"}) {
+    auto it = run.sections.find(section);
+    if (it == run.sections.end() || !it->second.is_object() || !it->second.contains("results") ||
+        !it->second["results"].is_array())
+      continue;
+    for (const auto& r : it->second["results"]) {
+      if (!r.is_object() || !r.contains("key") || !r["key"].is_string()) continue;
+      const std::string key = r["key"].get<std::string>();
+      if (std::count(key.begin(), key.end(), '/') == 3 && known.insert(key).second) keys.push_back(key);
+    }
+  }
+  return keys;
 }
 
 constexpr const char* kSchema = R"sql(
@@ -185,6 +209,25 @@ std::int64_t HistoryDb::record(const Run& run, const std::string& branch, const 
           .bind(10, std::optional<double>(r.max_rel_error))
           .bind(11, section_value(run, "callgrind", key, {"per_call", "Ir"}))
           .bind(12, section_value(run, "memory", key, {"peak_bytes"}));
+      one.step();
+    }
+    for (const std::string& key : section_only_keys(run)) {
+      std::vector<std::string> parts;  // family, variant, dtype, size
+      for (std::size_t start = 0, slash = 0; slash != std::string::npos; start = slash + 1) {
+        slash = key.find('/', start);
+        parts.push_back(key.substr(start, slash == std::string::npos ? slash : slash - start));
+      }
+      Statement one(db_, path_,
+                    "INSERT OR REPLACE INTO results(run_id, key, family, variant, dtype, size, status, ir_per_call, "
+                    "peak_bytes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'not timed', ?7, ?8)");
+      one.bind(1, id)
+          .bind(2, key)
+          .bind(3, parts[0])
+          .bind(4, parts[1])
+          .bind(5, parts[2])
+          .bind(6, parts[3])
+          .bind(7, section_value(run, "callgrind", key, {"per_call", "Ir"}))
+          .bind(8, section_value(run, "memory", key, {"peak_bytes"}));
       one.step();
     }
     exec("COMMIT");
