@@ -22,6 +22,7 @@
 #include "kprof/regress/stats.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/reports/tables.h"
+#include "kprof/sections/paired_medians.h"
 #include "kprof/stats.h"
 
 namespace kprof::cli {
@@ -147,7 +148,7 @@ Run invoke_profiler(const std::string& bin, const std::string& sub, const Regres
 // back: the samples of the paired estimate and of the rank test).
 Run combine_invocations(const std::vector<Run>& runs) {
   Run out = runs.front();
-  nlohmann::json paired = nlohmann::json::object();
+  PairedMediansSection paired;
   for (Result& r : out.results) {
     if (r.status != Status::ok) continue;
     std::vector<double> medians, pooled;
@@ -160,9 +161,9 @@ Run combine_invocations(const std::vector<Run>& runs) {
     if (medians.size() != runs.size()) continue;  // a variant that failed once is compared on its first run only
     r.time.round_ns = pooled;
     r.time.median_ns = median(pooled);
-    paired[r.key()] = medians;
+    paired.medians[r.key()] = medians;
   }
-  out.sections[regress::kPairedMediansSection] = paired;
+  out.set_section(paired);
   for (const Run& run : runs)
     for (const Result& x : run.results)
       if (x.status == Status::wrong || x.status == Status::failed)
