@@ -8,7 +8,6 @@
 #include "kprof/errors.h"
 #include "kprof/process.h"
 #include "kprof/reports/callgrind_reader.h"
-#include "kprof/reports/run_json.h"
 
 namespace kprof {
 namespace {
@@ -50,24 +49,19 @@ CallgrindRun finish(const std::filesystem::path& tmp, const std::filesystem::pat
   return run;
 }
 
-nlohmann::json events_json(const CallgrindProfile& p, const std::vector<std::int64_t>& costs, double divide) {
-  nlohmann::json j = nlohmann::json::object();
-  for (std::size_t i = 0; i < p.events.size() && i < costs.size(); ++i)
-    j[p.events[i]] = divide == 1.0 ? nlohmann::json(costs[i]) : nlohmann::json(static_cast<double>(costs[i]) / divide);
-  return j;
+EventCosts event_costs(const CallgrindProfile& p, const std::vector<std::int64_t>& costs) {
+  EventCosts out;
+  for (std::size_t i = 0; i < p.events.size() && i < costs.size(); ++i) out[p.events[i]] = costs[i];
+  return out;
 }
 
-nlohmann::json top_functions_json(const CallgrindProfile& p, std::size_t top) {
+std::vector<CallgrindFunctionCost> top_functions(const CallgrindProfile& p, std::size_t top) {
   Hotspots h = compute_hotspots(p);
-  nlohmann::json list = nlohmann::json::array();
+  std::vector<CallgrindFunctionCost> list;
   for (std::size_t i = 0; i < h.functions.size() && i < top; ++i) {
     const auto& f = h.functions[i];
     if (f.self[0] == 0) break;
-    list.push_back({{"function", f.name},
-                    {"file", f.file},
-                    {"object", f.object},
-                    {"self", events_json(p, f.self, 1.0)},
-                    {"inclusive", events_json(p, f.inclusive, 1.0)}});
+    list.push_back({f.name, f.file, f.object, event_costs(p, f.self), event_costs(p, f.inclusive)});
   }
   return list;
 }
@@ -159,33 +153,33 @@ CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const C
   return run;
 }
 
-nlohmann::json callgrind_result_json(const KernelTarget& t, const CallgrindRun& run, std::size_t top) {
+CallgrindEntry callgrind_entry(const KernelTarget& t, const CallgrindRun& run, std::size_t top) {
   const Job& job = t.job;
-  nlohmann::json j = result_identity_json(job.family().name, job.variant().name, job.dtype, job.size);
+  CallgrindEntry e;
+  e.subject = Subject::kernel(job.family().name, job.variant().name, job.dtype, job.size);
   auto totals = run.profile.totals();
-  double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
-  j.update({{"iterations", t.iterations},
-            {"threads", job.threads},
-            {"events", events_json(run.profile, totals, 1.0)},
-            {"per_call", events_json(run.profile, totals, static_cast<double>(t.iterations))},
-            {"flops_per_call", flops},
-            {"file", run.file.string()},
-            {"region_seconds_under_valgrind", run.region_seconds},
-            {"top_functions", top_functions_json(run.profile, top)}});
-  if (flops > 0 && !totals.empty())
-    j["ir_per_flop"] = static_cast<double>(totals[0]) / (flops * static_cast<double>(t.iterations));
-  return j;
+  e.events = event_costs(run.profile, totals);
+  for (const auto& [event, cost] : e.events)
+    e.per_call[event] = static_cast<double>(cost) / static_cast<double>(t.iterations);
+  e.file = run.file.string();
+  e.top_functions = top_functions(run.profile, top);
+  e.iterations = t.iterations;
+  e.threads = job.threads;
+  e.flops_per_call = job.family().flops ? job.family().flops(job.size) : 0.0;
+  if (e.flops_per_call > 0 && !totals.empty())
+    e.ir_per_flop = static_cast<double>(totals[0]) / (e.flops_per_call * static_cast<double>(t.iterations));
+  e.region_seconds_under_valgrind = run.region_seconds;
+  return e;
 }
 
-nlohmann::json callgrind_program_json(const std::vector<std::string>& argv, const CallgrindRun& run, std::size_t top) {
-  std::string command;
-  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
-  return {{"key", "program/" + std::filesystem::path(argv[0]).filename().string()},
-          {"program", command},
-          {"exit_status", run.exit_status},
-          {"events", events_json(run.profile, run.profile.totals(), 1.0)},
-          {"file", run.file.string()},
-          {"top_functions", top_functions_json(run.profile, top)}};
+CallgrindEntry callgrind_program_entry(const std::vector<std::string>& argv, const CallgrindRun& run, std::size_t top) {
+  CallgrindEntry e;
+  e.subject = Subject::of_program(argv);
+  e.subject.exit_status = run.exit_status;
+  e.events = event_costs(run.profile, run.profile.totals());
+  e.file = run.file.string();
+  e.top_functions = top_functions(run.profile, top);
+  return e;
 }
 
 }  // namespace kprof

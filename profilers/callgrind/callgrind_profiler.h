@@ -12,14 +12,13 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "kprof/job.h"
 #include "kprof/kernel.h"
 #include "kprof/registry.h"
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_profile.h"
 #include "kprof/runner.h"
+#include "kprof/sections/callgrind.h"
 
 namespace kprof {
 
@@ -62,9 +61,9 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& target, const CallgrindOpt
 // Runs `argv` under callgrind (whole program, or --toggle-collect functions).
 CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const CallgrindOptions& options);
 
-// One entry of Run::sections["callgrind"]["results"] (documented in docs/CALLGRIND.md).
-nlohmann::json callgrind_result_json(const KernelTarget& target, const CallgrindRun& run, std::size_t top = 10);
-nlohmann::json callgrind_program_json(const std::vector<std::string>& argv, const CallgrindRun& run,
-                                      std::size_t top = 10);
+// One entry of the Run's callgrind section (kprof/sections/callgrind.h, docs/CALLGRIND.md).
+CallgrindEntry callgrind_entry(const KernelTarget& target, const CallgrindRun& run, std::size_t top = 10);
+CallgrindEntry callgrind_program_entry(const std::vector<std::string>& argv, const CallgrindRun& run,
+                                       std::size_t top = 10);
 
 }  // namespace kprof

@@ -67,11 +67,11 @@ std::string totals_line(const CallgrindProfile& p, std::int64_t iterations, doub
   return out.str() + "\n";
 }
 
-void finish_run(Context& ctx, const CallgrindArgs& a, nlohmann::json results, const std::string& text,
+void finish_run(Context& ctx, const CallgrindArgs& a, const CallgrindSection& section, const std::string& text,
                 const std::string& markdown) {
   if (a.out_dir.empty()) return;
   Run run = new_run(ctx, a.threads);
-  run.sections["callgrind"] = {{"results", std::move(results)}};
+  run.set_section(section);
   for (const auto& path : write_reports(run, a.out_dir, "callgrind", text, markdown))
     if (!a.quiet) std::cerr << "kprof: wrote " << path.string() << "\n";
 }
@@ -123,7 +123,7 @@ void profile_program(Context& ctx, const CallgrindArgs& a) {
       << "file: " << run.file.string() << "\n"
       << totals_line(run.profile, 1, 0) << (a.cache_sim ? kCacheNote : "") << hotspot_report(run.profile, a.top, false);
   std::cout << out.str();
-  finish_run(ctx, a, nlohmann::json::array({callgrind_program_json(ctx.passthrough, run, a.top)}), out.str(),
+  finish_run(ctx, a, CallgrindSection{{callgrind_program_entry(ctx.passthrough, run, a.top)}}, out.str(),
              "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
   // A program that failed is still reported (its status in the section), and kprof then exits 3
   // as `kprof mem --` does: the program could not do its job.
@@ -147,7 +147,7 @@ void profile_kernel(Context& ctx, const CallgrindArgs& a) {
       << totals_line(run.profile, t.iterations, flops) << (a.cache_sim ? kCacheNote : "")
       << hotspot_report(run.profile, a.top, false);
   std::cout << out.str();
-  finish_run(ctx, a, nlohmann::json::array({callgrind_result_json(t, run, a.top)}), out.str(),
+  finish_run(ctx, a, CallgrindSection{{callgrind_entry(t, run, a.top)}}, out.str(),
              "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
 }
 
@@ -171,7 +171,7 @@ std::pair<std::string, std::string> hottest_line(const Hotspots& h, const Table&
 // One row of the comparison: Ir per call (-1 when the variant cannot run here) and the cells.
 using CompareRow = std::pair<double, std::vector<std::string>>;
 
-CompareRow compare_one(const Job& job, const CallgrindArgs& a, nlohmann::json& results, std::ostringstream& details) {
+CompareRow compare_one(const Job& job, const CallgrindArgs& a, CallgrindSection& results, std::ostringstream& details) {
   const std::string name = job.name();
   KernelTarget t{job, a.iterations};
   if (!a.quiet) std::cerr << "kprof: running " << name << " under callgrind...\n";
@@ -195,7 +195,7 @@ CompareRow compare_one(const Job& job, const CallgrindArgs& a, nlohmann::json& r
     details << "\n" << name << ": skipped: " << refused << "\n";
     return {-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why}};
   }
-  results.push_back(callgrind_result_json(t, run, a.top));
+  results.results.push_back(callgrind_entry(t, run, a.top));
   auto totals = run.profile.totals();
   double per_call = static_cast<double>(totals.empty() ? 0 : totals[0]) / static_cast<double>(t.iterations);
   double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
@@ -210,7 +210,7 @@ CompareRow compare_one(const Job& job, const CallgrindArgs& a, nlohmann::json& r
 
 void compare_variants(Context& ctx, const CallgrindArgs& a) {
   const std::vector<Job> jobs = plan_jobs_at({a.target}, a.size, dtype_from_string(a.dtype), a.threads);
-  nlohmann::json results = nlohmann::json::array();
+  CallgrindSection results;
   std::ostringstream details;
   std::vector<CompareRow> rows;
   for (const Job& job : jobs) rows.push_back(compare_one(job, a, results, details));
@@ -229,7 +229,7 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
       << " iteration(s) per variant, kernel region only (Ir: instructions executed)\n"
       << summary.text() << details.str();
   std::cout << out.str();
-  finish_run(ctx, a, std::move(results), out.str(), "\n### callgrind comparison\n" + summary.markdown());
+  finish_run(ctx, a, results, out.str(), "\n### callgrind comparison\n" + summary.markdown());
 }
 
 }  // namespace

@@ -73,13 +73,13 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
     std::filesystem::path dir = a->out_dir.empty() ? "." : a->out_dir;
     ensure_writable_dir(dir);
     std::ostringstream out;
-    nlohmann::json result;
+    CpuEntry result;
     CpuRun run;
     if (!ctx.passthrough.empty()) {
       if (!a->target.empty())
         throw UsageError("give either a kernel (" + a->target + ") or a program after --, not both");
       run = run_cpu_program(ctx.passthrough, a->frequency, dir);
-      result = cpu_program_json(ctx.passthrough, run, a->top);
+      result = cpu_program_entry(ctx.passthrough, run, a->top);
       // A program that failed is still reported (its status in the section), and kprof then exits 3
       // as `kprof mem --` does: the program could not do its job.
       if (run.exit_status != 0) ctx.exit_code = kExitToolFailed;
@@ -94,7 +94,7 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
                         a->seconds, a->frequency};
       if (!a->quiet) std::cerr << "kprof: sampling " << a->target << " at " << a->frequency << " Hz...\n";
       run = run_cpu_kernel(t, dir);
-      result = cpu_result_json(t, run, a->top);
+      result = cpu_entry(t, run, a->top);
       out << "cpu: " << a->target << " " << a->dtype << " " << t.job.size.str() << ", " << t.iterations
           << " iteration(s) in " << format_fixed(run.region_seconds, 2) << " s, kernel region only\n";
     }
@@ -103,7 +103,7 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
     std::cout << out.str();
     if (!a->out_dir.empty()) {
       Run doc = new_run(ctx, a->threads);
-      doc.sections["cpu"] = {{"results", nlohmann::json::array({result})}};
+      doc.set_section(CpuSection{{result}});
       for (const auto& path :
            write_reports(doc, dir, "cpu", out.str(), "\n### cpu\n" + sample_tables(run, a->frequency, a->top, true)))
         if (!a->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";

@@ -104,19 +104,16 @@ lines::Report time_lines(const Job& job, std::int64_t iterations, double& second
 
 // The section, the text and the Markdown of one `kprof lines` run.
 struct LinesOutput {
-  nlohmann::json section;
+  LinesSection section;
   std::string text, markdown;
 };
 
 LinesOutput render(const lines::Report& report, const Job& job, std::int64_t iterations, double seconds) {
   LinesOutput out;
-  out.section = lines::to_json(report);
-  out.section["family"] = job.family().name;
-  out.section["variant"] = job.variant().name;
-  out.section["dtype"] = std::string(to_string(job.dtype));
-  out.section["size"] = job.size.str();
-  out.section["iterations"] = iterations;
-  out.section["region_wall_ns"] = seconds * 1e9;
+  out.section = lines::to_section(report);
+  out.section.subject = Subject::kernel(job.family().name, job.variant().name, job.dtype, job.size);
+  out.section.iterations = iterations;
+  out.section.region_wall_ns = seconds * 1e9;
   const std::string heading = "kprof lines " + job.name() + "  " + std::string(to_string(job.dtype)) + "  " +
                               job.size.str() + "  iterations=" + std::to_string(iterations) +
                               (job.threads > 1 ? "  threads=" + std::to_string(job.threads) : "") + "  region wall " +
@@ -130,7 +127,7 @@ LinesOutput render(const lines::Report& report, const Job& job, std::int64_t ite
 void write_outputs(const Context& ctx, const Job& job, const lines::Report& report, const LinesOutput& out,
                    const std::filesystem::path& dir) {
   Run run = new_run(ctx, job.threads);
-  run.sections["lines"] = out.section;
+  run.set_section(out.section);
   std::filesystem::path callgrind = dir / "callgrind.out.lines";
   std::error_code ec;
   std::string object = std::filesystem::read_symlink("/proc/self/exe", ec).string();
@@ -172,7 +169,7 @@ void add_lines_command(CLI::App& app, Context& ctx) {
     else if (args->format == "markdown")
       std::cout << out.markdown;
     else if (args->format == "json")
-      std::cout << out.section.dump(2) << "\n";
+      std::cout << out.section.to_json().dump(2) << "\n";
   });
 }
 

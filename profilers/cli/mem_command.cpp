@@ -32,7 +32,7 @@ struct MemArgs {
 
 struct Traced {
   MemoryReport report;
-  nlohmann::json entry;
+  MemoryEntry entry;
   std::string stem;  // file-name-safe key, for the massif file
 };
 
@@ -63,8 +63,7 @@ std::vector<Traced> trace_kernels(const std::vector<Job>& jobs, const MemArgs& a
     MemoryRegion hooks(key, args.iterations);
     run_region(job, options, hooks);
     Traced t{std::move(hooks.report), {}, file_safe(key)};
-    t.entry = result_identity_json(job.family().name, job.variant().name, job.dtype, job.size);
-    t.entry.update(memory_report_json(t.report));
+    t.entry = memory_entry(t.report, Subject::kernel(job.family().name, job.variant().name, job.dtype, job.size));
     out.push_back(std::move(t));
   }
   return out;
@@ -105,22 +104,23 @@ Traced trace_program(const std::vector<std::string>& argv, int& exit_status) {
               << "\n";
   std::string base = std::filesystem::path(argv.front()).filename().string();
   t.stem = file_safe("program-" + base);
-  t.entry = {{"key", "program/" + base}, {"program", argv}, {"exit_status", exit_status}};
-  t.entry.update(memory_report_json(t.report));
+  Subject subject = Subject::of_program(argv);
+  subject.exit_status = exit_status;
+  t.entry = memory_entry(t.report, std::move(subject));
   return t;
 }
 
 // The memory section, its tables on stdout, and with -o the reports and one massif file per result.
 void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Traced>& traced) {
   Run run = new_run(ctx, args.threads);
-  nlohmann::json results = nlohmann::json::array();
+  MemorySection section;
   std::string text, markdown;
   for (const auto& t : traced) {
-    results.push_back(t.entry);
+    section.results.push_back(t.entry);
     text += "\n" + render_memory_text(t.report);
     markdown += "\n" + render_memory_markdown(t.report);
   }
-  run.sections["memory"] = {{"schema_version", 1}, {"results", results}};
+  run.set_section(section);
 
   if (!args.out_dir.empty()) {
     std::filesystem::path dir = args.out_dir;
@@ -138,7 +138,7 @@ void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Tr
   else if (args.format == "markdown")
     std::cout << markdown;
   else if (args.format == "json")
-    std::cout << run.sections["memory"].dump(2) << "\n";
+    std::cout << section.to_json().dump(2) << "\n";
 }
 
 }  // namespace

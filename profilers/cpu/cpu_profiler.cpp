@@ -46,20 +46,29 @@ std::filesystem::path libprofiler_path() {
   return info.dli_fname;
 }
 
-nlohmann::json top_json(const CallgrindProfile& p, std::size_t top) {
+void add_top(const CallgrindProfile& p, std::size_t top, CpuEntry& e) {
   Hotspots h = compute_hotspots(p);
-  nlohmann::json functions = nlohmann::json::array(), lines = nlohmann::json::array();
   for (std::size_t i = 0; i < h.functions.size() && i < top && h.functions[i].self[0] > 0; ++i)
-    functions.push_back({{"function", h.functions[i].name},
-                         {"file", h.functions[i].file},
-                         {"self_samples", h.functions[i].self[0]},
-                         {"inclusive_samples", h.functions[i].inclusive[0]}});
+    e.top_functions.push_back(
+        {h.functions[i].name, h.functions[i].file, h.functions[i].self[0], h.functions[i].inclusive[0]});
   for (std::size_t i = 0; i < h.lines.size() && i < top && h.lines[i].self[0] > 0; ++i)
-    lines.push_back({{"file", h.lines[i].file},
-                     {"line", h.lines[i].line},
-                     {"function", h.lines[i].function},
-                     {"samples", h.lines[i].self[0]}});
-  return {{"top_functions", functions}, {"top_lines", lines}};
+    e.top_lines.push_back(
+        {h.lines[i].file, static_cast<int>(h.lines[i].line), h.lines[i].function, h.lines[i].self[0]});
+}
+
+// What kernel and program entries share.
+CpuEntry entry_of(Subject subject, const CpuRun& run, std::size_t top) {
+  CpuEntry e;
+  e.subject = std::move(subject);
+  e.period_us = run.raw.period_us;
+  e.samples = run.raw.total_samples();
+  e.region_seconds = run.region_seconds;
+  e.cpu_seconds = run.cpu_seconds;
+  e.samples_per_cpu_second = samples_per_cpu_second(run);
+  e.profile_file = run.profile_file.string();
+  e.file = run.callgrind_file.string();
+  add_top(run.profile, top, e);
+  return e;
 }
 
 // The frames a sample's cost goes through, innermost first: each PC's frames with inlined calls
@@ -276,36 +285,19 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   return run;
 }
 
-nlohmann::json cpu_result_json(const CpuKernelTarget& t, const CpuRun& run, std::size_t top) {
+CpuEntry cpu_entry(const CpuKernelTarget& t, const CpuRun& run, std::size_t top) {
   const Job& job = t.job;
-  nlohmann::json j = result_identity_json(job.family().name, job.variant().name, job.dtype, job.size);
-  j.update({{"iterations", t.iterations},
-            {"threads", job.threads},
-            {"frequency_hz", t.frequency},
-            {"period_us", run.raw.period_us},
-            {"samples", run.raw.total_samples()},
-            {"region_seconds", run.region_seconds},
-            {"cpu_seconds", run.cpu_seconds},
-            {"samples_per_cpu_second", samples_per_cpu_second(run)},
-            {"profile_file", run.profile_file.string()},
-            {"file", run.callgrind_file.string()}});
-  j.update(top_json(run.profile, top));
-  return j;
+  CpuEntry e = entry_of(Subject::kernel(job.family().name, job.variant().name, job.dtype, job.size), run, top);
+  e.iterations = t.iterations;
+  e.threads = job.threads;
+  e.frequency_hz = t.frequency;
+  return e;
 }
 
-nlohmann::json cpu_program_json(const std::vector<std::string>& argv, const CpuRun& run, std::size_t top) {
-  nlohmann::json j = {{"key", "program/" + std::filesystem::path(argv[0]).filename().string()},
-                      {"program", join_argv(argv)},
-                      {"exit_status", run.exit_status},
-                      {"period_us", run.raw.period_us},
-                      {"samples", run.raw.total_samples()},
-                      {"seconds", run.region_seconds},
-                      {"cpu_seconds", run.cpu_seconds},
-                      {"samples_per_cpu_second", samples_per_cpu_second(run)},
-                      {"profile_file", run.profile_file.string()},
-                      {"file", run.callgrind_file.string()}};
-  j.update(top_json(run.profile, top));
-  return j;
+CpuEntry cpu_program_entry(const std::vector<std::string>& argv, const CpuRun& run, std::size_t top) {
+  Subject program = Subject::of_program(argv);
+  program.exit_status = run.exit_status;
+  return entry_of(std::move(program), run, top);
 }
 
 }  // namespace kprof

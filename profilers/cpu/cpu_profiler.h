@@ -10,13 +10,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "gperf_profile.h"
 #include "kprof/job.h"
 #include "kprof/registry.h"
 #include "kprof/reports/callgrind_profile.h"
 #include "kprof/runner.h"
+#include "kprof/sections/cpu.h"
 
 namespace kprof {
 
@@ -76,7 +75,8 @@ CpuRun run_cpu_kernel(CpuKernelTarget& target, const std::filesystem::path& out_
 // LD_PRELOAD=libprofiler.so CPUPROFILE=<file> program args.
 CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, const std::filesystem::path& out_dir);
 
-nlohmann::json cpu_result_json(const CpuKernelTarget& target, const CpuRun& run, std::size_t top = 10);
-nlohmann::json cpu_program_json(const std::vector<std::string>& argv, const CpuRun& run, std::size_t top = 10);
+// One entry of the Run's cpu section (kprof/sections/cpu.h).
+CpuEntry cpu_entry(const CpuKernelTarget& target, const CpuRun& run, std::size_t top = 10);
+CpuEntry cpu_program_entry(const std::vector<std::string>& argv, const CpuRun& run, std::size_t top = 10);
 
 }  // namespace kprof

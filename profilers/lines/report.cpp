@@ -323,51 +323,25 @@ std::string render_markdown(const Report& report) {
   return out;
 }
 
-nlohmann::json to_json(const Report& report) {
-  nlohmann::json j;
-  j["schema_version"] = 1;
-  j["clock"] = {{"source", report.clock.source},
-                {"why", report.clock.why},
-                {"ticks_per_ns", report.clock.ticks_per_ns},
-                {"line_mark_ns", report.clock.line_mark_ns},
-                {"repeat_mark_ns", report.clock.repeat_mark_ns},
-                {"call_ns", report.clock.call_ns},
-                {"clock_read_ns", report.clock.clock_read_ns}};
-  j["threads"] = report.threads;
-  j["unregistered_sites"] = report.unregistered_sites;
-  j["functions"] = nlohmann::json::array();
+LinesSection to_section(const Report& report) {
+  LinesSection s;
+  const ClockInfo& c = report.clock;
+  s.clock = {c.source, c.why, c.ticks_per_ns, c.line_mark_ns, c.repeat_mark_ns, c.call_ns, c.clock_read_ns};
+  s.threads = report.threads;
+  s.unregistered_sites = report.unregistered_sites;
   for (const FunctionReport& fr : report.functions) {
-    nlohmann::json f = {{"function", fr.function},
-                        {"file", fr.file},
-                        {"line", fr.line},
-                        {"calls", fr.calls},
-                        {"total_ns", fr.total_ns},
-                        {"wall_ns", fr.wall_ns},
-                        {"source_available", fr.source_available},
-                        {"source_note", fr.source_note}};
-    f["lines"] = nlohmann::json::array();
-    for (const LineRow& r : fr.rows) {
-      if (!r.marked) continue;
-      f["lines"].push_back({{"line", r.line},
-                            {"marker_line", r.marker_line},
-                            {"hits", r.hits},
-                            {"ns", r.ns},
-                            {"per_hit_ns", r.hits ? r.ns / static_cast<double>(r.hits) : 0.0},
-                            {"percent", fr.total_ns > 0 ? 100.0 * r.ns / fr.total_ns : 0.0},
-                            {"text", r.text}});
-    }
-    j["functions"].push_back(std::move(f));
+    LinesFunction f{fr.function,         fr.file,        fr.line, fr.calls, fr.total_ns, fr.wall_ns,
+                    fr.source_available, fr.source_note, {}};
+    for (const LineRow& r : fr.rows)
+      if (r.marked)
+        f.lines.push_back({r.line, r.marker_line, r.hits, r.ns, r.hits ? r.ns / static_cast<double>(r.hits) : 0.0,
+                           fr.total_ns > 0 ? 100.0 * r.ns / fr.total_ns : 0.0, r.text});
+    s.functions.push_back(std::move(f));
   }
-  j["ranked"] = nlohmann::json::array();
   for (const RankedLine& r : report.ranked)
-    j["ranked"].push_back({{"function", r.function},
-                           {"file", r.file},
-                           {"line", r.line},
-                           {"ns", r.ns},
-                           {"hits", r.hits},
-                           {"percent_of_function", r.percent_of_function}});
-  j["notes"] = report.notes;
-  return j;
+    s.ranked.push_back({r.function, r.file, r.line, r.ns, r.hits, r.percent_of_function});
+  s.notes = report.notes;
+  return s;
 }
 
 }  // namespace kprof::lines

@@ -1,5 +1,5 @@
 // Renderings of a MemoryReport: terminal and Markdown tables (top call sites, the %mprun-like
-// per-line view, the peak and its stack), the JSON entry of run.sections["memory"], and a massif
+// per-line view, the peak and its stack), the entry of the Run's memory section, and a massif
 // file that ms_print and massif-visualizer open.
 #include <algorithm>
 #include <fstream>
@@ -111,48 +111,33 @@ std::string render(const MemoryReport& r, bool markdown) {
   return out.str();
 }
 
-nlohmann::json frame_json(const Frame& f) {
-  return {{"function", f.function}, {"file", f.file}, {"line", f.line}, {"module", f.module}};
-}
-
 }  // namespace
 
 std::string render_memory_text(const MemoryReport& r) { return render(r, false); }
 std::string render_memory_markdown(const MemoryReport& r) { return render(r, true); }
 
-nlohmann::json memory_report_json(const MemoryReport& r) {
+MemoryEntry memory_entry(const MemoryReport& r, Subject subject) {
   double n = static_cast<double>(std::max<std::int64_t>(r.iterations, 1));
-  nlohmann::json j;
-  j["iterations"] = r.iterations;
-  j["peak_bytes"] = r.peak_bytes;
-  j["bytes_allocated"] = r.bytes_allocated;
-  j["allocations"] = r.allocations;
-  j["frees"] = r.frees;
-  j["foreign_frees"] = r.foreign_frees;
-  j["temporary_allocations"] = r.temporary_allocations;
-  j["leaked_bytes"] = r.leaked_bytes;
-  j["leaked_allocations"] = r.leaked_allocations;
-  j["truncated"] = r.truncated;
-  j["per_call"] = {{"bytes_allocated", r.bytes_allocated / n},
-                   {"allocations", r.allocations / n},
-                   {"temporary_allocations", r.temporary_allocations / n}};
-  j["calls"] = r.calls;
-  j["top_sites"] = nlohmann::json::array();
-  for (const auto& s : r.sites) {
-    nlohmann::json site = frame_json(s.frame);
-    site["bytes"] = s.bytes;
-    site["count"] = s.count;
-    site["peak_bytes"] = s.peak_bytes;
-    site["leaked_bytes"] = s.leaked_bytes;
-    site["temporary"] = s.temporary;
-    j["top_sites"].push_back(site);
-  }
-  j["peak_stack"] = nlohmann::json::array();
+  MemoryEntry e;
+  e.subject = std::move(subject);
+  e.iterations = r.iterations;
+  e.peak_bytes = r.peak_bytes;
+  e.bytes_allocated = r.bytes_allocated;
+  e.allocations = r.allocations;
+  e.frees = r.frees;
+  e.foreign_frees = r.foreign_frees;
+  e.temporary_allocations = r.temporary_allocations;
+  e.leaked_bytes = r.leaked_bytes;
+  e.leaked_allocations = r.leaked_allocations;
+  e.truncated = r.truncated;
+  e.per_call = {r.bytes_allocated / n, r.allocations / n, r.temporary_allocations / n};
+  e.calls = r.calls;
+  for (const auto& s : r.sites)
+    e.top_sites.push_back({s.frame, s.bytes, s.count, s.peak_bytes, s.leaked_bytes, s.temporary});
   if (!r.peak_stacks.empty())
-    for (const auto& f : r.peak_stacks.front().frames) j["peak_stack"].push_back(frame_json(f));
-  j["timeline"] = nlohmann::json::array();
-  for (const auto& p : r.timeline) j["timeline"].push_back({p.time_bytes, p.heap_bytes});
-  return j;
+    for (const auto& f : r.peak_stacks.front().frames) e.peak_stack.push_back(f);
+  for (const auto& p : r.timeline) e.timeline.emplace_back(p.time_bytes, p.heap_bytes);
+  return e;
 }
 
 // massif's file format (valgrind's massif/ms_main.c, read by ms_print): snapshots of the heap in

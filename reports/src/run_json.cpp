@@ -6,17 +6,12 @@
 
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/sections.h"
 
 namespace kprof {
 namespace {
 
 using nlohmann::json;
-
-json size_json(const Size& s) {
-  json j = json::object();
-  for (const auto& [name, value] : s.values()) j[name] = value;
-  return j;
-}
 
 json stats_json(const TimingStats& t) {
   return {{"iterations_per_round", t.iterations_per_round},
@@ -29,30 +24,13 @@ json stats_json(const TimingStats& t) {
           {"q3_ns", t.q3_ns}};
 }
 
-}  // namespace
-
-json result_identity_json(const std::string& family, const std::string& variant, DType dtype, const Size& size) {
-  Result r;
-  r.family = family;
-  r.variant = variant;
-  r.dtype = dtype;
-  r.size = size;
-  return {{"key", r.key()},
-          {"family", family},
-          {"variant", variant},
-          {"dtype", to_string(dtype)},
-          {"size", size_json(size)}};
-}
-
-namespace {
-
 json result_json(const Result& r) {
   json j = {{"family", r.family},
             {"variant", r.variant},
             {"kind", to_string(r.kind)},
             {"isa", to_string(r.isa)},
             {"dtype", to_string(r.dtype)},
-            {"size", size_json(r.size)},
+            {"size", size_to_json(r.size)},
             {"status", to_string(r.status)},
             {"reason", r.reason},
             {"code_path", r.code_path},
@@ -235,6 +213,8 @@ json to_json(const Run& run) {
           {"sections", sections}};
 }
 
+// Known sections are validated as they are read (kprof/sections.h): a malformed one is refused
+// with the file and the field named.
 Run run_from_json(const json& j, std::string_view source) {
   Reader r(source);
   if (!j.is_object()) throw UsageError(std::string(source) + ": not a kprof run document (expected a JSON object)");
@@ -262,6 +242,7 @@ Run run_from_json(const json& j, std::string_view source) {
   for (std::size_t i = 0; i < results.size(); ++i)
     run.results.push_back(result_from(results[i], r, "results[" + std::to_string(i) + "]."));
   for (const auto& [name, value] : r.obj(j, "sections", "").items()) run.sections[name] = value;
+  validate_sections(run, source);
   return run;
 }
 

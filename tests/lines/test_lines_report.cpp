@@ -112,25 +112,22 @@ TEST(LinesReport, ChangedSourceFileGivesTheTableWithoutTextAndSaysWhy) {
   for (const LineRow& row : f->rows) EXPECT_TRUE(row.text.empty());
 }
 
-TEST(LinesReport, JsonSection) {
+TEST(LinesReport, Section) {
   Report r = build_report(profile([] { loop(10); }));
-  nlohmann::json j = to_json(r);
-  EXPECT_EQ(j["schema_version"], 1);
-  EXPECT_TRUE(j["clock"].contains("line_mark_ns"));
-  EXPECT_TRUE(j["clock"].contains("repeat_mark_ns"));
+  LinesSection s = to_section(r);
+  EXPECT_EQ(s.clock.source, r.clock.source);
+  EXPECT_DOUBLE_EQ(s.clock.line_mark_ns, r.clock.line_mark_ns);
+  EXPECT_DOUBLE_EQ(s.clock.repeat_mark_ns, r.clock.repeat_mark_ns);
   bool found = false;
-  for (const auto& f : j["functions"]) {
-    if (f["function"] != "loop") continue;
+  for (const auto& f : s.functions) {
+    if (f.function != "loop") continue;
     found = true;
-    EXPECT_EQ(f["calls"], 1);
-    for (const auto& l : f["lines"]) {
-      if (l["marker_line"] == line_of("loop_3n")) {
-        EXPECT_EQ(l["hits"], 30);
-      }
-    }
+    EXPECT_EQ(f.calls, 1u);
+    for (const auto& l : f.lines)
+      if (l.marker_line == line_of("loop_3n")) EXPECT_EQ(l.hits, 30u);
   }
   EXPECT_TRUE(found);
-  EXPECT_FALSE(j["ranked"].empty());
+  EXPECT_FALSE(s.ranked.empty());
 }
 
 TEST(LinesReport, MarkdownHasTheTable) {

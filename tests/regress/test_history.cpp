@@ -5,6 +5,7 @@
 
 #include "kprof/errors.h"
 #include "kprof/history/history.h"
+#include "kprof/sections.h"
 #include "support/process.h"
 
 namespace kprof::history {
@@ -24,7 +25,10 @@ Run run_at(const std::string& commit, const std::string& created, double median_
   r.time.round_ns = {median_ns, median_ns};
   r.time.median_ns = median_ns;
   run.results.push_back(r);
-  run.sections["callgrind"] = {{"results", {{{"key", r.key()}, {"per_call", {{"Ir", 1234.0}}}}}}};
+  CallgrindEntry cg;
+  cg.subject = Subject::kernel(r.family, r.variant, r.dtype, r.size);
+  cg.per_call = {{"Ir", 1234.0}};
+  run.set_section(CallgrindSection{{cg}});
   return run;
 }
 

@@ -1,6 +1,6 @@
 // The gate on Run documents built here: each injected change must be flagged and explained, and
-// unchanged benchmarks must stay quiet. The callgrind and memory sections follow the shapes that
-// `kprof callgrind` and `kprof mem` write (docs/FORMATS.md).
+// unchanged benchmarks must stay quiet. The callgrind and memory sections are the typed sections
+// `kprof callgrind` and `kprof mem` write (kprof/sections.h).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +9,7 @@
 #include "kprof/regress/compare.h"
 #include "kprof/regress/render.h"
 #include "kprof/reports/callgrind_writer.h"
+#include "kprof/sections.h"
 #include "support/process.h"
 
 namespace kprof::regress {
@@ -41,39 +42,35 @@ Run run_with(std::vector<Result> results) {
   return run;
 }
 
-json callgrind_entry(const std::string& key, double ir, double hot_ir) {
-  return {
-      {"key", key},
-      {"iterations", 10},
-      {"events", {{"Ir", ir * 10}}},
-      {"per_call", {{"Ir", ir}}},
-      {"file", "/tmp/callgrind.out.1"},
-      {"top_functions",
-       json::array(
-           {{{"function", "sum_of_squares<double>"},
-             {"file", "probe_family.cpp"},
-             {"line", 48},
-             {"self", {{"Ir", hot_ir * 10}}}},
-            {{"function", "kprof::run_region"}, {"file", "runner.cpp"}, {"line", 200}, {"self", {{"Ir", 1000}}}}})}};
+Subject subject_of(const Result& r) { return Subject::kernel(r.family, r.variant, r.dtype, r.size); }
+
+// A callgrind section entry as `kprof callgrind --iterations 10` writes it.
+CallgrindSection callgrind(const Result& r, std::int64_t ir, std::int64_t hot_ir) {
+  CallgrindEntry e;
+  e.subject = subject_of(r);
+  e.iterations = 10;
+  e.events = {{"Ir", ir * 10}};
+  e.per_call = {{"Ir", static_cast<double>(ir)}};
+  e.file = "/tmp/callgrind.out.1";
+  e.top_functions = {
+      {"sum_of_squares<double>", "probe_family.cpp", "probe", {{"Ir", hot_ir * 10}}, {{"Ir", hot_ir * 10}}},
+      {"kprof::run_region", "runner.cpp", "kprof", {{"Ir", 1000}}, {{"Ir", ir * 10}}}};
+  return {{e}};
 }
 
-json memory_entry(const std::string& key, double peak, double per_call_bytes, double per_call_allocs,
-                  double site_bytes) {
-  json sites = json::array();
+// A memory section entry as `kprof mem --iterations 10` writes it.
+MemorySection memory(const Result& r, std::uint64_t peak, std::uint64_t per_call_bytes, std::uint64_t per_call_allocs,
+                     std::uint64_t site_bytes) {
+  MemoryEntry e;
+  e.subject = subject_of(r);
+  e.iterations = 10;
+  e.peak_bytes = peak;
+  e.bytes_allocated = per_call_bytes * 10;
+  e.allocations = per_call_allocs * 10;
+  e.per_call = {static_cast<double>(per_call_bytes), static_cast<double>(per_call_allocs), 0};
   if (site_bytes > 0)
-    sites.push_back({{"function", "probe memory variant"},
-                     {"file", "probe_family.cpp"},
-                     {"line", 97},
-                     {"bytes", site_bytes},
-                     {"count", 10}});
-  return {{"key", key},
-          {"peak_bytes", peak},
-          {"bytes_allocated", per_call_bytes * 10},
-          {"allocations", per_call_allocs * 10},
-          {"temporary_allocations", 0},
-          {"leaked_bytes", 0},
-          {"per_call", {{"bytes_allocated", per_call_bytes}, {"allocations", per_call_allocs}}},
-          {"top_sites", sites}};
+    e.top_sites.push_back({{"probe memory variant", "probe_family.cpp", 97, "probe"}, site_bytes, 10, 0, 0, 0});
+  return {{e}};
 }
 
 const Finding* finding(const Comparison& c, const std::string& variant, Metric m) {
@@ -144,16 +141,15 @@ TEST(Compare, NoiseProfileRaisesTheThresholdAndExplicitThresholdsNeverGoBelowIt)
 TEST(Compare, ThreePercentMoreInstructionsIsFlaggedWithTheFunctionThatGrew) {
   kprof::Run base = run_with({result("instructions", 1000)});
   kprof::Run cur = base;
-  const std::string key = base.results[0].key();
-  base.sections["callgrind"] = {{"results", json::array({callgrind_entry(key, 100000, 98000)})}};
-  cur.sections["callgrind"] = {{"results", json::array({callgrind_entry(key, 103000, 101000)})}};
+  base.set_section(callgrind(base.results[0], 100000, 98000));
+  cur.set_section(callgrind(base.results[0], 103000, 101000));
   Comparison c = compare_runs(base, cur, {}, "b", "c");
   const Finding* f = finding(c, "instructions", Metric::instructions);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->verdict, Verdict::regression);
   EXPECT_NEAR(f->change_pct, 3.0, 1e-9);
   ASSERT_FALSE(f->details.empty());
-  EXPECT_NE(f->details[0].find("sum_of_squares<double> (probe_family.cpp:48)"), std::string::npos) << f->details[0];
+  EXPECT_NE(f->details[0].find("sum_of_squares<double> (probe_family.cpp)"), std::string::npos) << f->details[0];
   EXPECT_NE(f->details[0].find("+3000"), std::string::npos) << f->details[0];
   // Time did not move: the disagreement is spelled out.
   bool note = false;
@@ -177,12 +173,11 @@ TEST(Compare, InstructionRegressionIsExplainedByTheCallgrindDiffOfTheTwoFiles) {
   write_callgrind_file(dir + "/cur.out", profile(101000));
   kprof::Run base = run_with({result("instructions", 1000)});
   kprof::Run cur = base;
-  const std::string key = base.results[0].key();
-  json b = callgrind_entry(key, 100000, 98000), c = callgrind_entry(key, 103000, 101000);
-  b["file"] = dir + "/base.out";
-  c["file"] = dir + "/cur.out";
-  base.sections["callgrind"] = {{"results", json::array({b})}};
-  cur.sections["callgrind"] = {{"results", json::array({c})}};
+  CallgrindSection b = callgrind(base.results[0], 100000, 98000), c = callgrind(base.results[0], 103000, 101000);
+  b.results[0].file = dir + "/base.out";
+  c.results[0].file = dir + "/cur.out";
+  base.set_section(b);
+  cur.set_section(c);
   Comparison cmp = compare_runs(base, cur, {}, "b", "c");
   const Finding* f = finding(cmp, "instructions", Metric::instructions);
   ASSERT_NE(f, nullptr);
@@ -194,20 +189,18 @@ TEST(Compare, InstructionRegressionIsExplainedByTheCallgrindDiffOfTheTwoFiles) {
 TEST(Compare, HalfAPercentOfInstructionsIsTheDefaultThreshold) {
   kprof::Run base = run_with({result("instructions", 1000)});
   kprof::Run cur = base;
-  const std::string key = base.results[0].key();
-  base.sections["callgrind"] = {{"results", json::array({callgrind_entry(key, 100000, 98000)})}};
-  cur.sections["callgrind"] = {{"results", json::array({callgrind_entry(key, 100400, 98400)})}};
+  base.set_section(callgrind(base.results[0], 100000, 98000));
+  cur.set_section(callgrind(base.results[0], 100400, 98400));
   EXPECT_EQ(compare_runs(base, cur, {}, "b", "c").regressions(), 0);
-  cur.sections["callgrind"] = {{"results", json::array({callgrind_entry(key, 100600, 98600)})}};
+  cur.set_section(callgrind(base.results[0], 100600, 98600));
   EXPECT_EQ(compare_runs(base, cur, {}, "b", "c").regressions(), 1);
 }
 
 TEST(Compare, OneMegabyteMorePerCallIsFlaggedWithTheAllocationSite) {
   kprof::Run base = run_with({result("memory", 1000)});
   kprof::Run cur = base;
-  const std::string key = base.results[0].key();
-  base.sections["memory"] = {{"results", json::array({memory_entry(key, 4096, 0, 0, 0)})}};
-  cur.sections["memory"] = {{"results", json::array({memory_entry(key, 4096 + 1048576, 1048576, 1, 10485760)})}};
+  base.set_section(memory(base.results[0], 4096, 0, 0, 0));
+  cur.set_section(memory(base.results[0], 4096 + 1048576, 1048576, 1, 10485760));
   Comparison c = compare_runs(base, cur, {}, "b", "c");
   const Finding* peak = finding(c, "memory", Metric::peak_memory);
   const Finding* bytes = finding(c, "memory", Metric::allocated_bytes);
@@ -265,9 +258,8 @@ TEST(Compare, InstructionsFlatButTimeWorseSaysMemoryOrVectorWidth) {
   kprof::Run base = run_with({result("time", 2000)});
   kprof::Run cur = run_with({result("time", 2400)});
   cur.results[0].code_path = "AVX2 (256-bit)";
-  const std::string key = base.results[0].key();
-  base.sections["callgrind"] = {{"results", json::array({callgrind_entry(key, 100000, 98000)})}};
-  cur.sections["callgrind"] = {{"results", json::array({callgrind_entry(key, 100000, 98000)})}};
+  base.set_section(callgrind(base.results[0], 100000, 98000));
+  cur.set_section(callgrind(base.results[0], 100000, 98000));
   Comparison c = compare_runs(base, cur, {}, "b", "c");
   std::string notes;
   for (const auto& n : c.benchmarks[0].notes) notes += n + "\n";
@@ -278,10 +270,10 @@ TEST(Compare, InstructionsFlatButTimeWorseSaysMemoryOrVectorWidth) {
 TEST(Merge, CombinesTimingAndProfilerSectionsOfOneBuild) {
   kprof::Run timing = run_with({result("steady", 1000)});
   kprof::Run cg = run_with({});
-  cg.sections["callgrind"] = {{"results", json::array({callgrind_entry(timing.results[0].key(), 1, 1)})}};
+  cg.set_section(callgrind(timing.results[0], 1, 1));
   kprof::Run merged = merge_runs({timing, cg}, {"run.json", "callgrind.json"});
   EXPECT_EQ(merged.results.size(), 1u);
-  EXPECT_EQ(merged.sections.count("callgrind"), 1u);
+  EXPECT_EQ(merged.section<CallgrindSection>(), cg.section<CallgrindSection>());
   cg.environment.fingerprint = "other";
   EXPECT_THROW(merge_runs({timing, cg}, {"run.json", "callgrind.json"}), UsageError);
 }

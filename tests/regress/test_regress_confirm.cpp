@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "kprof/regress/confirm.h"
+#include "kprof/sections.h"
 
 namespace kprof::regress {
 namespace {
@@ -26,7 +27,7 @@ Run side(double ns, double jitter_phase, double instructions = 0) {
   r.code_path = "scalar";
   r.max_rel_error = 1e-16;
   r.tolerance = 1e-10;
-  json medians = json::array();
+  std::vector<double> medians;
   for (int i = 0; i < 7; ++i) {
     const double m = ns * (1.0 + 0.01 * std::sin(1.3 * i + jitter_phase));
     medians.push_back(m);
@@ -36,9 +37,13 @@ Run side(double ns, double jitter_phase, double instructions = 0) {
   Run run;
   run.environment.fingerprint = "f00d";
   run.results = {r};
-  run.sections[kPairedMediansSection] = {{kKey, medians}};
-  if (instructions > 0)
-    run.sections["callgrind"] = {{"results", json::array({{{"key", kKey}, {"per_call", {{"Ir", instructions}}}}})}};
+  run.set_section(PairedMediansSection{{{kKey, medians}}});
+  if (instructions > 0) {
+    CallgrindEntry e;
+    e.subject = Subject::kernel(r.family, r.variant, r.dtype, r.size);
+    e.per_call = {{"Ir", instructions}};
+    run.set_section(CallgrindSection{{e}});
+  }
   return run;
 }
 
@@ -174,7 +179,7 @@ TEST(Confirm, SuspectsAreSlowerFindingsThatAlarmedOrWereInconclusive) {
 TEST(Confirm, PoolingAppendsTheReMeasurementInOrder) {
   kprof::Run first = side(1000, 0.0), again = side(2000, 0.0);
   kprof::Run pooled = pool_time_samples(first, again);
-  const auto medians = pooled.sections.at(kPairedMediansSection).at(kKey).get<std::vector<double>>();
+  const auto medians = pooled.section<PairedMediansSection>()->medians.at(kKey);
   ASSERT_EQ(medians.size(), 14u);
   EXPECT_NEAR(medians[0], 1000, 15);
   EXPECT_NEAR(medians[7], 2000, 30);

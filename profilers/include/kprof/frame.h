@@ -19,6 +19,8 @@ struct Frame {
   std::uint64_t address = 0;          // as recorded (for a caller: its return address)
   bool inlined = false;               // inlined into the next frame outwards, whose line is the call's
   std::string function_file;          // the file that defines the function ("" when unknown)
+
+  bool operator==(const Frame&) const = default;
 };
 
 // "libfoo.so+0x1234": the module's file name and the offset looked up ("[unmapped]+0x..." without a

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "kprof/sections/memory.h"
 
 #include "kprof/frame.h"
 
@@ -106,10 +106,11 @@ MemoryReport memit(F&& f, std::string name = "memit") {
 MemoryReport read_memory_trace(const std::filesystem::path& trace, std::string name, std::int64_t iterations = 1);
 
 // Renderings: terminal, Markdown (%mprun-like per-line table with line contents when the source
-// is readable), JSON (one entry of run.sections["memory"]["results"]), massif file (ms_print).
+// is readable), one entry of the Run's memory section (kprof/sections/memory.h) about `subject`,
+// massif file (ms_print).
 std::string render_memory_text(const MemoryReport& report);
 std::string render_memory_markdown(const MemoryReport& report);
-nlohmann::json memory_report_json(const MemoryReport& report);
+MemoryEntry memory_entry(const MemoryReport& report, Subject subject);
 std::string render_massif(const MemoryReport& report, const std::string& command);
 
 }  // namespace kprof

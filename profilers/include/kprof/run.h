@@ -2,7 +2,8 @@
 // The Run document: one versioned record of a kprof command, its environment and its results.
 // Every profiler adds to it; reports/ reads and writes it (reports/include/kprof/reports/run_json.h).
 // Sections owned by a single profiler (line timers, memory, callgrind, gperftools, regression)
-// live in `sections` under their own key, each documented in docs/FORMATS.md.
+// live in `sections` under their own key: one typed struct each (kprof/sections.h, documented in
+// docs/FORMATS.md), written with run.set_section(s) and read with run.section<T>().
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kprof/kernel.h"
+#include "kprof/sections/section.h"
 #include "kprof/size.h"
 
 namespace kprof {
@@ -107,8 +109,27 @@ struct Run {
   Environment environment;
   MachinePeak peak;
   std::vector<Result> results;
+  // Sections by name, as JSON: kprof reads and writes them through the typed accessors below;
+  // a section this kprof does not know (from a newer writer) is kept as it is.
   std::map<std::string, nlohmann::json> sections;
   bool operator==(const Run&) const = default;
+
+  template <RunSection T>
+  void set_section(const T& section) {
+    sections[std::string(T::kName)] = section.to_json();
+  }
+  // nullopt when the run has no such section; UsageError when it is malformed (documents read
+  // with read_run were validated already, with the file's name in the message).
+  template <RunSection T>
+  std::optional<T> section() const {
+    auto it = sections.find(std::string(T::kName));
+    if (it == sections.end()) return std::nullopt;
+    return T::from_json(JsonField(it->second, "run document", "sections." + std::string(T::kName)));
+  }
+  template <RunSection T>
+  bool has_section() const {
+    return sections.count(std::string(T::kName)) != 0;
+  }
 };
 
 }  // namespace kprof

@@ -4,11 +4,13 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <map>
 
 #include "kprof/atomic_file.h"
 #include "kprof/environment.h"
 #include "kprof/errors.h"
 #include "kprof/reports/run_json.h"
+#include "kprof/sections.h"
 
 namespace kprof::history {
 namespace {
@@ -60,22 +62,26 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-std::optional<double> section_value(const Run& run, const char* section, const std::string& key,
-                                    std::initializer_list<const char*> path) {
-  auto it = run.sections.find(section);
-  if (it == run.sections.end() || !it->second.is_object() || !it->second.contains("results") ||
-      !it->second["results"].is_array())
-    return std::nullopt;
-  for (const auto& r : it->second["results"]) {
-    if (!r.is_object() || r.value("key", std::string()) != key) continue;
-    const nlohmann::json* node = &r;
-    for (const char* p : path) {
-      if (!node->is_object() || !node->contains(p)) return std::nullopt;
-      node = &node->at(p);
-    }
-    if (node->is_number()) return node->get<double>();
-  }
-  return std::nullopt;
+// Per benchmark key: Ir per call (callgrind section) and peak bytes (memory section), the figures
+// the history keeps next to the wall time.
+std::map<std::string, double> ir_per_call(const Run& run) {
+  std::map<std::string, double> out;
+  if (auto section = run.section<CallgrindSection>())
+    for (const auto& e : section->results)
+      if (auto ir = e.per_call_cost("Ir")) out.emplace(e.subject.key, *ir);
+  return out;
+}
+
+std::map<std::string, double> peak_bytes(const Run& run) {
+  std::map<std::string, double> out;
+  if (auto section = run.section<MemorySection>())
+    for (const auto& e : section->results) out.emplace(e.subject.key, static_cast<double>(e.peak_bytes));
+  return out;
+}
+
+std::optional<double> value_of(const std::map<std::string, double>& values, const std::string& key) {
+  auto it = values.find(key);
+  return it == values.end() ? std::nullopt : std::optional<double>(it->second);
 }
 
 constexpr const char* kSchema = R"sql(
@@ -160,6 +166,7 @@ std::int64_t HistoryDb::record(const Run& run, const std::string& branch, const 
         .bind(9, to_json(run).dump());
     ins.step();
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    const auto ir = ir_per_call(run), peak = peak_bytes(run);
     for (const Result& r : run.results) {
       const std::string key = r.key();
       const bool timed = r.status == Status::ok && !r.time.round_ns.empty();
@@ -177,8 +184,8 @@ std::int64_t HistoryDb::record(const Run& run, const std::string& branch, const 
           .bind(8, timed ? std::optional<double>(r.time.median_ns) : std::nullopt)
           .bind(9, timed ? std::optional<double>(r.time.mad_ns) : std::nullopt)
           .bind(10, std::optional<double>(r.max_rel_error))
-          .bind(11, section_value(run, "callgrind", key, {"per_call", "Ir"}))
-          .bind(12, section_value(run, "memory", key, {"peak_bytes"}));
+          .bind(11, value_of(ir, key))
+          .bind(12, value_of(peak, key));
       one.step();
     }
     exec("COMMIT");

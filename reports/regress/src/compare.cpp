@@ -11,8 +11,8 @@
 #include "kprof/reports/callgrind_diff.h"
 #include "kprof/reports/callgrind_reader.h"
 #include "kprof/reports/tables.h"
+#include "kprof/sections.h"
 #include "kprof/stats.h"
-#include "sections.h"
 
 namespace kprof::regress {
 namespace {
@@ -52,13 +52,47 @@ std::string fingerprint_difference(const Environment& a, const Environment& b) {
 }
 
 std::vector<double> paired_medians(const Run& run, const std::string& key) {
-  auto it = run.sections.find(kPairedMediansSection);
-  if (it == run.sections.end() || !it->second.is_object() || !it->second.contains(key)) return {};
-  try {
-    return it->second.at(key).get<std::vector<double>>();
-  } catch (const nlohmann::json::exception&) {
-    return {};
-  }
+  auto section = run.section<PairedMediansSection>();
+  if (!section) return {};
+  auto it = section->medians.find(key);
+  return it == section->medians.end() ? std::vector<double>{} : it->second;
+}
+
+// "function (file:line)", the label of a call site in the gate's details.
+std::string site_label(const std::string& function, const std::string& file, int line) {
+  if (file.empty()) return function;
+  return function + " (" + file + (line > 0 ? ":" + std::to_string(line) : "") + ")";
+}
+
+// Ir per call of each of the top functions of an entry, by label.
+std::map<std::string, double> function_costs(const CallgrindEntry& e) {
+  std::map<std::string, double> out;
+  for (const auto& f : e.top_functions)
+    if (auto ir = f.self.find("Ir"); ir != f.self.end())
+      out[site_label(f.function, f.file, 0)] += static_cast<double>(ir->second) / static_cast<double>(e.iterations);
+  return out;
+}
+
+template <class Entry>
+std::map<std::string, Entry> by_key(const std::vector<Entry>& entries) {
+  std::map<std::string, Entry> out;
+  for (const Entry& e : entries) out[e.subject.key] = e;
+  return out;
+}
+
+std::map<std::string, CallgrindEntry> callgrind_entries(const Run& run) {
+  auto section = run.section<CallgrindSection>();
+  std::map<std::string, CallgrindEntry> out;
+  // An entry without Ir (a profile of other events only) has nothing for the instruction gate.
+  if (section)
+    for (auto& [key, e] : by_key(section->results))
+      if (e.per_call_cost("Ir")) out[key] = e;
+  return out;
+}
+
+std::map<std::string, MemoryEntry> memory_entries(const Run& run) {
+  auto section = run.section<MemorySection>();
+  return section ? by_key(section->results) : std::map<std::string, MemoryEntry>{};
 }
 
 Finding compare_time(const Result& b, const Result& c, const Run& base_run, const Run& cur_run,
@@ -164,14 +198,15 @@ Finding compare_correctness(const Result& b, const Result& c) {
 }
 
 // Per-function growth between two callgrind summaries, largest first.
-std::vector<std::string> grown_functions(const CallgrindRecord& b, const CallgrindRecord& c) {
+std::vector<std::string> grown_functions(const CallgrindEntry& b, const CallgrindEntry& c) {
   std::vector<std::pair<double, std::string>> grown;
+  const auto before_costs = function_costs(b), after_costs = function_costs(c);
   std::set<std::string> names;
-  for (const auto& [k, v] : b.functions) names.insert(k);
-  for (const auto& [k, v] : c.functions) names.insert(k);
+  for (const auto& [k, v] : before_costs) names.insert(k);
+  for (const auto& [k, v] : after_costs) names.insert(k);
   for (const auto& name : names) {
-    double before = b.functions.count(name) ? b.functions.at(name) : 0;
-    double after = c.functions.count(name) ? c.functions.at(name) : 0;
+    double before = before_costs.count(name) ? before_costs.at(name) : 0;
+    double after = after_costs.count(name) ? after_costs.at(name) : 0;
     if (after > before)
       grown.push_back({after - before, name + ": " + num(before) + " -> " + num(after) + " Ir per call (+" +
                                            num(after - before) + (before == 0 ? ", new" : "") + ")"});
@@ -185,7 +220,7 @@ std::vector<std::string> grown_functions(const CallgrindRecord& b, const Callgri
 // The functions and source lines whose Ir grew, from the diff of the two callgrind.out files (the
 // one callgrind reader/diff of kprof). Empty when either file is gone or unreadable: the caller
 // falls back to the section's top_functions.
-std::vector<std::string> callgrind_file_diff(const CallgrindRecord& b, const CallgrindRecord& c) {
+std::vector<std::string> callgrind_file_diff(const CallgrindEntry& b, const CallgrindEntry& c) {
   if (b.file.empty() || c.file.empty()) return {};
   std::error_code ec;
   if (!std::filesystem::exists(b.file, ec) || !std::filesystem::exists(c.file, ec)) return {};
@@ -195,8 +230,8 @@ std::vector<std::string> callgrind_file_diff(const CallgrindRecord& b, const Cal
     const std::size_t e = d.sort_event;
     auto grown = [&](const CostDelta& x) {
       const std::int64_t before = e < x.a.size() ? x.a[e] : 0, after = e < x.b.size() ? x.b[e] : 0;
-      return std::pair<double, double>{static_cast<double>(before) / b.iterations,
-                                       static_cast<double>(after) / c.iterations};
+      return std::pair<double, double>{static_cast<double>(before) / static_cast<double>(b.iterations),
+                                       static_cast<double>(after) / static_cast<double>(c.iterations)};
     };
     int functions = 0, lines = 0;
     for (const auto& f : d.functions) {
@@ -219,15 +254,15 @@ std::vector<std::string> callgrind_file_diff(const CallgrindRecord& b, const Cal
   return out;
 }
 
-Finding compare_instructions(const CallgrindRecord& b, const CallgrindRecord& c, const CompareOptions& o) {
+Finding compare_instructions(const CallgrindEntry& b, const CallgrindEntry& c, const CompareOptions& o) {
   Finding f;
   f.metric = Metric::instructions;
-  f.baseline = b.ir_per_call;
-  f.current = c.ir_per_call;
-  f.change_pct = change_pct(b.ir_per_call, c.ir_per_call);
+  f.baseline = *b.per_call_cost("Ir");
+  f.current = *c.per_call_cost("Ir");
+  f.change_pct = change_pct(f.baseline, f.current);
   f.threshold_pct = o.instr_threshold_pct;
   f.threshold_source = "default";
-  const BenchmarkNoise* noise = o.noise ? o.noise->find(c.key) : nullptr;
+  const BenchmarkNoise* noise = o.noise ? o.noise->find(c.subject.key) : nullptr;
   if (noise && !noise->instr_changes_pct.empty() && noise->instr_detectable_pct > f.threshold_pct) {
     f.threshold_pct = noise->instr_detectable_pct;
     f.threshold_source = "noise calibration";
@@ -252,22 +287,26 @@ Finding compare_instructions(const CallgrindRecord& b, const CallgrindRecord& c,
   return f;
 }
 
-std::vector<std::string> grown_sites(const MemoryRecord& b, const MemoryRecord& c) {
-  std::map<std::string, std::pair<double, double>> before;
-  for (const auto& s : b.sites) {
-    before[s.label].first += s.bytes;
-    before[s.label].second += s.count;
+// Bytes and allocations of each call site of an entry, by label (a label may repeat: sites that
+// differ only in their module).
+std::map<std::string, std::pair<double, double>> site_costs(const MemoryEntry& e) {
+  std::map<std::string, std::pair<double, double>> out;
+  for (const auto& s : e.top_sites) {
+    auto& [bytes, count] = out[site_label(s.frame.function, s.frame.file, s.frame.line)];
+    bytes += static_cast<double>(s.bytes);
+    count += static_cast<double>(s.count);
   }
+  return out;
+}
+
+std::vector<std::string> grown_sites(const MemoryEntry& b, const MemoryEntry& c) {
+  const auto before = site_costs(b);
   std::vector<std::pair<double, std::string>> grown;
-  std::set<std::string> seen;
-  for (const auto& s : c.sites) {
-    if (!seen.insert(s.label).second) continue;
-    double bytes = 0, count = 0;
-    for (const auto& t : c.sites)
-      if (t.label == s.label) bytes += t.bytes, count += t.count;
-    auto [b_bytes, b_count] = before.count(s.label) ? before.at(s.label) : std::pair<double, double>{0, 0};
+  for (const auto& [label, now] : site_costs(c)) {
+    auto [bytes, count] = now;
+    auto [b_bytes, b_count] = before.count(label) ? before.at(label) : std::pair<double, double>{0, 0};
     if (bytes > b_bytes || count > b_count)
-      grown.push_back({bytes - b_bytes, s.label + ": " + format_bytes(b_bytes) + " in " + num(b_count) + " -> " +
+      grown.push_back({bytes - b_bytes, label + ": " + format_bytes(b_bytes) + " in " + num(b_count) + " -> " +
                                             format_bytes(bytes) + " in " + num(count) + " allocations" +
                                             (b_count == 0 ? " (new site)" : "")});
   }
@@ -277,7 +316,7 @@ std::vector<std::string> grown_sites(const MemoryRecord& b, const MemoryRecord& 
   return out;
 }
 
-void compare_memory(const MemoryRecord& b, const MemoryRecord& c, const CompareOptions& o, std::vector<Finding>& out) {
+void compare_memory(const MemoryEntry& b, const MemoryEntry& c, const CompareOptions& o, std::vector<Finding>& out) {
   auto bytes_finding = [&](Metric metric, const char* label, double base, double cur) {
     Finding f;
     f.metric = metric;
@@ -303,15 +342,15 @@ void compare_memory(const MemoryRecord& b, const MemoryRecord& c, const CompareO
     }
     out.push_back(std::move(f));
   };
-  if (b.peak_bytes && c.peak_bytes)
-    bytes_finding(Metric::peak_memory, "peak memory in the region", *b.peak_bytes, *c.peak_bytes);
-  if (b.bytes_per_call && c.bytes_per_call)
-    bytes_finding(Metric::allocated_bytes, "bytes allocated per call", *b.bytes_per_call, *c.bytes_per_call);
-  if (b.allocations_per_call && c.allocations_per_call) {
+  bytes_finding(Metric::peak_memory, "peak memory in the region", static_cast<double>(b.peak_bytes),
+                static_cast<double>(c.peak_bytes));
+  bytes_finding(Metric::allocated_bytes, "bytes allocated per call", b.per_call.bytes_allocated,
+                c.per_call.bytes_allocated);
+  {
     Finding f;
     f.metric = Metric::allocations;
-    f.baseline = *b.allocations_per_call;
-    f.current = *c.allocations_per_call;
+    f.baseline = b.per_call.allocations;
+    f.current = c.per_call.allocations;
     f.change_pct = change_pct(f.baseline, f.current);
     char text[160];
     std::snprintf(text, sizeof text, "allocations per call %.2f -> %.2f", f.baseline, f.current);
@@ -441,8 +480,8 @@ Comparison compare_runs(const Run& baseline, const Run& current, const CompareOp
 
   std::map<std::string, const Result*> base_results;
   for (const auto& r : baseline.results) base_results[r.key()] = &r;
-  auto base_ir = callgrind_records(baseline), cur_ir = callgrind_records(current);
-  auto base_mem = memory_records(baseline), cur_mem = memory_records(current);
+  auto base_ir = callgrind_entries(baseline), cur_ir = callgrind_entries(current);
+  auto base_mem = memory_entries(baseline), cur_mem = memory_entries(current);
 
   std::set<std::string> current_keys;
   auto add_sections = [&](const std::string& key, BenchmarkComparison& bc) {
@@ -517,23 +556,7 @@ Run merge_runs(const std::vector<Run>& runs, const std::vector<std::string>& sou
         merged.results[it->second] = res;
       }
     }
-    for (const auto& [name, section] : r.sections) {
-      auto found = merged.sections.find(name);
-      if (found == merged.sections.end()) {
-        merged.sections[name] = section;
-        continue;
-      }
-      nlohmann::json& into = found->second;
-      if (!into.is_object() || !section.is_object() || !section.contains("results") || !section["results"].is_array())
-        continue;
-      if (!into.contains("results") || !into["results"].is_array()) into["results"] = nlohmann::json::array();
-      std::set<std::string> keys;
-      for (const auto& e : into["results"])
-        if (e.is_object() && e.contains("key") && e["key"].is_string()) keys.insert(e["key"].get<std::string>());
-      for (const auto& e : section["results"])
-        if (e.is_object() && e.contains("key") && e["key"].is_string() && !keys.count(e["key"].get<std::string>()))
-          into["results"].push_back(e);
-    }
+    merge_sections(merged, r);
   }
   return merged;
 }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "kprof/reports/tables.h"
+#include "kprof/sections/paired_medians.h"
 
 namespace kprof::regress {
 namespace {
@@ -51,13 +52,13 @@ Run pool_time_samples(const Run& first, const Run& rerun) {
     const auto& more = it->second->time.round_ns;
     r.time.round_ns.insert(r.time.round_ns.end(), more.begin(), more.end());
   }
-  auto from = rerun.sections.find(kPairedMediansSection);
-  auto into = pooled.sections.find(kPairedMediansSection);
-  if (from == rerun.sections.end() || into == pooled.sections.end()) return pooled;
-  for (auto& [key, medians] : into->second.items()) {
-    if (!from->second.contains(key) || !medians.is_array() || !from->second[key].is_array()) continue;
-    for (const auto& m : from->second[key]) medians.push_back(m);
-  }
+  auto from = rerun.section<PairedMediansSection>();
+  auto into = pooled.section<PairedMediansSection>();
+  if (!from || !into) return pooled;
+  for (auto& [key, medians] : into->medians)
+    if (auto more = from->medians.find(key); more != from->medians.end())
+      medians.insert(medians.end(), more->second.begin(), more->second.end());
+  pooled.set_section(*into);
   return pooled;
 }
 

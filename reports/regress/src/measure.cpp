@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "kprof/regress/confirm.h"
+#include "kprof/sections/paired_medians.h"
 #include "kprof/stats.h"
 
 namespace kprof::regress {
@@ -34,7 +35,7 @@ std::map<std::pair<std::string, std::string>, std::vector<std::string>> suspects
 
 Run combine_invocations(const std::vector<Run>& runs) {
   Run out = runs.front();
-  nlohmann::json paired = nlohmann::json::object();
+  PairedMediansSection paired;
   for (Result& r : out.results) {
     if (r.status != Status::ok) continue;
     std::vector<double> medians, pooled;
@@ -47,9 +48,9 @@ Run combine_invocations(const std::vector<Run>& runs) {
     if (medians.size() != runs.size()) continue;  // a variant that failed once is compared on its first run only
     r.time.round_ns = pooled;
     r.time.median_ns = median(pooled);
-    paired[r.key()] = medians;
+    paired.medians[r.key()] = medians;
   }
-  out.sections[kPairedMediansSection] = paired;
+  out.set_section(paired);
   for (const Run& run : runs)
     for (const Result& x : run.results)
       if (x.status == Status::wrong || x.status == Status::failed)

@@ -11,11 +11,6 @@ namespace kprof {
 
 nlohmann::json to_json(const Run& run);
 
-// What identifies one benchmark in every section of a Run (callgrind, cpu, ...): key, family,
-// variant, dtype and size, written the way results[] writes them.
-nlohmann::json result_identity_json(const std::string& family, const std::string& variant, DType dtype,
-                                    const Size& size);
-
 // Throws UsageError naming `source` (a file name) and the field when the document is not a kprof
 // run, is of another schema_version, or lacks a required field.
 Run run_from_json(const nlohmann::json& j, std::string_view source);

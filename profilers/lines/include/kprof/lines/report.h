@@ -7,9 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "kprof/lines/collector.h"
+#include "kprof/sections/lines.h"
 
 namespace kprof::lines {
 
@@ -58,7 +57,9 @@ Report build_report(const Snapshot& snapshot);
 
 std::string render_text(const Report& report);
 std::string render_markdown(const Report& report);
-nlohmann::json to_json(const Report& report);  // schema: docs/LINES.md
+// The Run's lines section (kprof/sections/lines.h, docs/LINES.md) without what the region was: the
+// caller fills subject, iterations and region_wall_ns.
+LinesSection to_section(const Report& report);
 
 // The lines of `path` (without newlines), or an empty vector when the file cannot be read.
 std::vector<std::string> read_source_lines(const std::string& path);

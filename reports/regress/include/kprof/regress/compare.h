@@ -57,11 +57,6 @@ struct Comparison {
   int improvements() const;
 };
 
-// Section of a Run built from interleaved invocations (kprof regress --baseline-bin/--current-bin):
-// {key: [median of invocation 1, 2, ...]} in alternation order. With CompareOptions::paired the
-// change is the median of per-pair ratios and the rank test compares the invocation medians.
-inline constexpr const char* kPairedMediansSection = "regress_paired_medians";
-
 struct CompareOptions {
   // Floor for wall time, raised per benchmark by a noise profile. 10%: the A/A noise measured on the
   // shared 2-core VM (docs/REGRESS.md, "Measured on this machine"); 5% alarmed on unchanged code there.
@@ -71,6 +66,9 @@ struct CompareOptions {
   double memory_threshold_pct = 0.5;  // peak and allocated bytes per call
   double min_memory_bytes = 1024;     // smaller absolute growth is never an alert
   double alpha = 0.05;                // significance for the rank test
+  // Runs built from interleaved invocations carry a PairedMediansSection (kprof/sections/paired_medians.h):
+  // with `paired` the change is the median of per-pair ratios and the rank test compares the
+  // invocation medians.
   bool paired = false;
   const NoiseProfile* noise = nullptr;
   // "warn" (default) or "refuse" when fingerprints differ; refuse throws UsageError (exit 2).
@@ -86,7 +84,7 @@ Comparison compare_runs(const Run& baseline, const Run& current, const CompareOp
                         const std::string& baseline_source, const std::string& current_source);
 
 // Several Run documents of one build (a `kprof run`, a `kprof callgrind`, a `kprof mem`) merged
-// into one: results by key (later time samples appended), sections' "results" arrays by key.
+// into one: results by key (later time samples appended), sections as merge_sections (kprof/sections.h).
 // The first run's environment wins; a different fingerprint among them throws UsageError.
 Run merge_runs(const std::vector<Run>& runs, const std::vector<std::string>& sources);
 
