@@ -129,8 +129,8 @@ void profile_program(Context& ctx, const CallgrindArgs& a) {
   // as `kprof mem --` does: the program could not do its job.
   if (run.exit_status != 0 && !a.quiet)
     std::cerr << "kprof: " << ctx.passthrough[0] << " ended with status " << run.exit_status
-              << "; reported what was recorded (exit_status in the callgrind section), then exiting "
-              << kExitToolFailed << "\n";
+              << "; reported what was recorded (exit_status in the callgrind section), then exiting " << kExitToolFailed
+              << "\n";
   if (run.exit_status != 0) ctx.exit_code = kExitToolFailed;
 }
 

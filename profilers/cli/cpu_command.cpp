@@ -85,8 +85,8 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
       if (run.exit_status != 0) ctx.exit_code = kExitToolFailed;
       if (run.exit_status != 0 && !a->quiet)
         std::cerr << "kprof: " << ctx.passthrough[0] << " exited with status " << run.exit_status
-                  << "; reporting what was recorded (exit_status in the cpu section), then exiting "
-                  << kExitToolFailed << "\n";
+                  << "; reporting what was recorded (exit_status in the cpu section), then exiting " << kExitToolFailed
+                  << "\n";
       out << "cpu: " << ctx.passthrough[0] << " (whole program)\n";
     } else {
       if (a->target.empty()) throw UsageError("name a kernel (family/variant) or a program after --");

@@ -20,6 +20,7 @@
 #include "kprof/lines/callgrind.h"
 #include "kprof/lines/collector.h"
 #include "kprof/lines/report.h"
+#include "kprof/process.h"
 #include "kprof/registry.h"
 #include "kprof/reports/callgrind_writer.h"
 #include "kprof/reports/tables.h"
@@ -62,23 +63,22 @@ std::vector<std::string> own_argv() {
   return args;
 }
 
-// This binary has no markers compiled in: run `<this binary>-instrumented` with the same
-// arguments if it exists (never returns then), else explain how to get an instrumented build.
-void hand_over_to_instrumented_flavour() {
-  std::error_code ec;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+// This binary has no markers compiled in: runs `<this binary>-instrumented` with the same
+// arguments through the process runner (its output goes straight to ours; Ctrl-C reaches it) and
+// returns its status, or explains how to get an instrumented build when there is none.
+int hand_over_to_instrumented_flavour() {
+  const std::filesystem::path self = self_exe();
   std::filesystem::path flavour = self;
   flavour += "-instrumented";
-  if (!ec && std::getenv("KPROF_LINES_HANDED_OVER") == nullptr && std::filesystem::exists(flavour)) {
-    std::vector<std::string> args = own_argv();
-    std::vector<char*> argv;
-    args[0] = flavour.string();
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    setenv("KPROF_LINES_HANDED_OVER", "1", 1);
+  if (std::getenv("KPROF_LINES_HANDED_OVER") == nullptr && std::filesystem::exists(flavour)) {
+    Command command;
+    command.argv = own_argv();
+    command.argv[0] = flavour.string();
+    command.env = {{"KPROF_LINES_HANDED_OVER", "1"}};  // an instrumented flavour without markers must not loop
+    command.survive_interrupt = true;
     std::cout.flush();
-    execv(flavour.c_str(), argv.data());
-    throw ToolError("cannot run the instrumented flavour " + flavour.string() + ": " + std::strerror(errno));
+    const ProcessResult flavour_run = run_process(command);
+    return flavour_run.status();
   }
   throw UsageError(self.filename().string() +
                    " has no line markers compiled in and there is no instrumented flavour next to it (" +
@@ -159,7 +159,10 @@ void add_lines_command(CLI::App& app, Context& ctx) {
   sub->callback([args, &ctx] {
     const Job job = resolve_job(args->target, args->size, dtype_from_string(args->dtype), args->threads);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
-    if (!lines::binary_is_instrumented()) hand_over_to_instrumented_flavour();
+    if (!lines::binary_is_instrumented()) {
+      ctx.exit_code = hand_over_to_instrumented_flavour();
+      return;
+    }
     double seconds = 0;
     const lines::Report report = time_lines(job, args->iterations, seconds);
     const LinesOutput out = render(report, job, args->iterations, seconds);

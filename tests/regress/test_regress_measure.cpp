@@ -8,6 +8,7 @@
 
 #include "kprof/regress/calibrate.h"
 #include "kprof/regress/measure.h"
+#include "kprof/sections.h"
 
 namespace kprof::regress {
 namespace {
@@ -29,7 +30,11 @@ class FakeRunner : public BenchmarkRunner {
     Run run;
     run.environment.fingerprint = "f00d";
     if (request.subcommand == "callgrind") {
-      run.sections["callgrind"] = {{"results", json::array({{{"key", kKey}, {"per_call", {{"Ir", 1000}}}}})}};
+      CallgrindEntry e;
+      e.subject = Subject::kernel("probe", "time", DType::f64, Size({{"n", 32768}}));
+      e.events = {{"Ir", 1000}};
+      e.per_call = {{"Ir", 1000.0}};
+      run.set_section(CallgrindSection{{e}});
       return run;
     }
     Result r;
@@ -90,11 +95,13 @@ TEST(Measure, BinariesAlternateAbbaAndEachInvocationIsOnePairedSample) {
     EXPECT_EQ(r.sizes, std::vector<std::string>{"32768"});
   }
   // Baseline invocations were requests 0, 3 and 4: their medians, in that order.
-  const json& medians = s.baseline.sections.at(kPairedMediansSection).at(kKey);
+  const auto paired = s.baseline.section<PairedMediansSection>();
+  ASSERT_TRUE(paired);
+  const std::vector<double>& medians = paired->medians.at(kKey);
   ASSERT_EQ(medians.size(), 3u);
-  EXPECT_NEAR(medians[0].get<double>(), 1000.0 * (1 + 0.01 * std::sin(0.0)), 1e-9);
-  EXPECT_NEAR(medians[1].get<double>(), 1000.0 * (1 + 0.01 * std::sin(1.3 * 3)), 1e-9);
-  EXPECT_NEAR(medians[2].get<double>(), 1000.0 * (1 + 0.01 * std::sin(1.3 * 4)), 1e-9);
+  EXPECT_NEAR(medians[0], 1000.0 * (1 + 0.01 * std::sin(0.0)), 1e-9);
+  EXPECT_NEAR(medians[1], 1000.0 * (1 + 0.01 * std::sin(1.3 * 3)), 1e-9);
+  EXPECT_NEAR(medians[2], 1000.0 * (1 + 0.01 * std::sin(1.3 * 4)), 1e-9);
   EXPECT_EQ(s.baseline.results.at(0).time.round_ns.size(), 15u);  // every round pooled
 
   FakeRunner again([](const BenchmarkRequest&, int) { return 1000.0; });
@@ -114,8 +121,8 @@ TEST(Measure, ProfilersRunOncePerBinaryAfterTheAlternations) {
   EXPECT_EQ(runner.requests[4].binary, "base/kprof");
   EXPECT_EQ(runner.requests[5].subcommand, "callgrind");
   EXPECT_EQ(runner.requests[5].binary, "head/kprof");
-  EXPECT_TRUE(s.baseline.sections.count("callgrind"));
-  EXPECT_TRUE(s.current.sections.count(kPairedMediansSection));
+  EXPECT_TRUE(s.baseline.section<CallgrindSection>());
+  EXPECT_TRUE(s.current.section<PairedMediansSection>());
 }
 
 struct Gate {

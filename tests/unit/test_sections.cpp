@@ -47,7 +47,13 @@ MemorySection memory_section() {
   e.frees = 2;
   e.per_call = {4096, 1, 0};
   e.calls = {{"malloc", 2}, {"free", 2}};
-  SectionFrame frame{"make_buffer()", "dot.cpp", 12, "/usr/bin/kprof"};
+  Frame frame;
+  frame.function = "make_buffer()";
+  frame.file = "dot.cpp";
+  frame.line = 12;
+  frame.module = "/usr/bin/kprof";
+  frame.module_offset = 0x1234;
+  frame.inlined = true;  // both written and read back
   e.top_sites.push_back({frame, 8192, 2, 4096, 0, 0});
   e.peak_stack = {frame};
   e.timeline = {{0, 0}, {4096, 4096}, {8192, 0}};

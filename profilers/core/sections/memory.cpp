@@ -46,8 +46,12 @@ json entry_json(const MemoryEntry& e) {
 }
 
 MemorySiteCost read_site(const JsonField& s) {
-  return {read_frame(s),      s.at("bytes").count(),        s.at("count").count(),
-          s.at("peak_bytes").count(), s.at("leaked_bytes").count(), s.at("temporary").count()};
+  return {read_frame(s),
+          s.at("bytes").count(),
+          s.at("count").count(),
+          s.at("peak_bytes").count(),
+          s.at("leaked_bytes").count(),
+          s.at("temporary").count()};
 }
 
 MemoryEntry read_entry(const JsonField& j) {

@@ -44,7 +44,7 @@ struct MemoryEntry {
   MemoryPerCall per_call;
   std::map<std::string, std::uint64_t> calls;  // per entry point: "malloc", "operator new[]", ...
   std::vector<MemorySiteCost> top_sites;
-  std::vector<Frame> peak_stack;                           // innermost first
+  std::vector<Frame> peak_stack;                                  // innermost first
   std::vector<std::pair<std::uint64_t, std::uint64_t>> timeline;  // (time in bytes, heap bytes)
   bool operator==(const MemoryEntry&) const = default;
 };

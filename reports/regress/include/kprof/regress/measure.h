@@ -54,7 +54,7 @@ struct Sides {
 };
 
 // One side of an interleaved comparison: the rounds of every invocation pooled (the run's summary)
-// and each invocation's median in alternation order under kPairedMediansSection (sample i of both
+// and each invocation's median in alternation order in its PairedMediansSection (sample i of both
 // sides was measured back to back: the samples of the paired estimate and of the rank test).
 Run combine_invocations(const std::vector<Run>& runs);
 
