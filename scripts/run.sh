@@ -6,7 +6,9 @@
 #   callgrind/<family>/        instruction counts of the kernel region, variants side by side + kcachegrind files
 #   cpu/<target>/              gperftools samples of the region, per function and line + kcachegrind file
 #   memory/<family>/           peak, allocations and call sites per variant + massif files
-#   report.md                  all the Markdown reports above in one page (fit for a CI step summary)
+#   index.html                 all of the above on one offline page: charts, flame graphs, annotated source
+#   report.md                  a summary fit for a CI step summary: environment, one comparison per family, pointers
+# The last line printed is the page's path.
 # Each report is written atomically by kprof; the folder is assembled next to the destination and
 # swapped in only when every step succeeded, so a failed run never leaves a half-made report.
 set -euo pipefail
@@ -52,32 +54,9 @@ for family in sgd distances nmf; do
   "$kprof" mem "$family" -q --out "memory/$family" -f none
 done
 
-# One page with every Markdown report, in the order above. Every report carries its "## Environment"
-# section (it must stand alone); on the one page, a section identical to one already shown is
-# replaced by a pointer to it, instead of the same table ten times.
-env_section() { awk '/^## Environment$/ {on = 1; print; next} on && /^#/ {exit} on' "$1"; }
-without_env() { awk '/^## Environment$/ {on = 1; next} on && /^#/ {on = 0} !on' "$1"; }
-{
-  echo "# kprof report"
-  echo
-  echo "Made by \`scripts/run.sh\` on $(date -u +%Y-%m-%dT%H:%MZ), commit ${KPROF_GIT_COMMIT:-unknown}."
-  shown_env=""
-  for md in run.md $(find lines callgrind cpu memory -name '*.md' | sort); do
-    echo
-    echo "---"
-    echo
-    echo "<!-- $md -->"
-    this_env=$(env_section "$md")
-    if [ -n "$this_env" ] && [ "$this_env" = "$shown_env" ]; then
-      echo "*Environment: as in the first report above that shows it.*"
-      echo
-      without_env "$md"
-    else
-      cat "$md"
-      [ -n "$this_env" ] && [ -z "$shown_env" ] && shown_env=$this_env
-    fi
-  done
-} >report.md
+step "the page: index.html (charts, flame graphs, annotated source) and report.md (a summary)"
+# Relative to the folder, so that the summary's pointers stay true once it is moved into place.
+"$kprof" report . --markdown report.md -q >/dev/null
 
 cd "$root"
 chmod 755 "$work"
@@ -86,4 +65,5 @@ rm -rf "$out.old"
 mv "$work" "$out"
 trap - EXIT
 rm -rf "$out.old"
-echo "kprof: reports in $out (report.md: all of them on one page; run.txt, run.json; lines/, callgrind/, cpu/, memory/)"
+echo "kprof: reports in $out (report.md: a summary for CI; run.txt, run.json; lines/, callgrind/, cpu/, memory/)" >&2
+echo "$out/index.html"

@@ -29,6 +29,7 @@ void add_mem_command(CLI::App& app, Context& ctx);
 void add_lines_command(CLI::App& app, Context& ctx);
 void add_regress_command(CLI::App& app, Context& ctx);
 void add_history_command(CLI::App& app, Context& ctx);
+void add_report_command(CLI::App& app, Context& ctx);
 
 // A Run with environment, version, time, command and git commit filled in.
 Run new_run(const Context& ctx, int threads);

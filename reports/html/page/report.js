@@ -1,0 +1,323 @@
+// kprof report page: lays out the data blob (#kprof-data, made by reports/html/src/page_data.cpp)
+// as sections of tables and declarative Vega-Lite charts. It computes nothing the blob already
+// holds; it formats, filters and declares. Every chart's view is kept in window.kprofViews under
+// its name, and body[data-kprof-state] becomes "done" (or "failed") once every chart has rendered,
+// which is what the browser test (tests/html/) waits for.
+(function () {
+  'use strict';
+
+  const views = (window.kprofViews = {});
+  const renders = [];
+
+  // ---- small DOM helpers -------------------------------------------------------------------
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null) continue;
+      if (name === 'text') node.textContent = value;
+      else node.setAttribute(name, value);
+    }
+    for (const child of [].concat(children || [])) {
+      if (child === null || child === undefined) continue;
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  // A visible note; `error` for what went wrong, otherwise what is missing and how to get it.
+  function note(parent, parts, error) {
+    const p = el('p', {class: 'kprof-note' + (error ? ' kprof-error' : '')});
+    for (const part of [].concat(parts)) p.appendChild(typeof part === 'string' ? document.createTextNode(part) : part);
+    parent.appendChild(p);
+    return p;
+  }
+
+  const code = (text) => el('code', {text: text});
+
+  function fmt(value, digits) {
+    if (value === null || value === undefined || !isFinite(value)) return '–';
+    const abs = Math.abs(value);
+    if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return value.toExponential(2);
+    return Number(value.toPrecision(digits || 3)).toLocaleString('en-US');
+  }
+
+  function fmtNs(ns) {
+    if (!(ns > 0)) return '–';
+    const units = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs'], [1, 'ns']];
+    for (const [scale, unit] of units) if (ns >= scale) return fmt(ns / scale) + ' ' + unit;
+    return fmt(ns) + ' ns';
+  }
+
+  function table(header, rows, options) {
+    const numeric = (options && options.numeric) || [];
+    const head = el('tr', {}, header.map((h, i) => el('th', {class: numeric.includes(i) ? 'num' : null, text: h})));
+    const body = rows.map((row) =>
+      el('tr', {class: row.className || null},
+         row.cells.map((cell, i) => el('td', {class: numeric.includes(i) ? 'num' : null},
+                                       typeof cell === 'string' ? [cell] : [cell]))));
+    return el('table', {class: options && options.className}, [el('thead', {}, head), el('tbody', {}, body)]);
+  }
+
+  function section(id, title, lead) {
+    const s = el('section', {id: id}, [el('h2', {text: title})]);
+    if (lead) s.appendChild(el('p', {class: 'kprof-lead', text: lead}));
+    document.getElementById('kprof-main').appendChild(s);
+    document.getElementById('kprof-nav').appendChild(el('a', {href: '#' + id, text: title}));
+    return s;
+  }
+
+  // Renders a Vega-Lite (or Vega, mode 'vega') spec into `parent`; its view is kept under `name`.
+  function chart(parent, name, spec, mode) {
+    const holder = el('div', {class: 'kprof-chart', 'data-chart': name});
+    parent.appendChild(holder);
+    const options = {
+      mode: mode || 'vega-lite',
+      renderer: 'svg',
+      // Export as PNG/SVG works offline; the "open in the editor" action would go to the network.
+      actions: {export: true, source: false, compiled: false, editor: false},
+    };
+    const rendered = vegaEmbed(holder, spec, options)
+      .then((result) => { views[name] = result.view; })
+      .catch((error) => {
+        console.error('kprof report: chart ' + name + ' failed:', error);
+        note(holder, 'This chart could not be drawn: ' + error, true);
+        throw error;
+      });
+    renders.push(rendered);
+    return rendered;
+  }
+
+  // ---- header, notes, machine ----------------------------------------------------------------
+  function header(data) {
+    const h = document.getElementById('kprof-header');
+    const main = data.documents.find((d) => d.results > 0) || data.documents[0];
+    if (main) {
+      h.appendChild(el('p', {}, ['made by ', code(main.command), ' at ' + main.created_utc +
+                                 (main.git_commit ? ', commit ' + main.git_commit.slice(0, 12) : '')]));
+    }
+    h.appendChild(el('p', {text: data.documents.length + ' kprof documents in ' + data.folder +
+                                 '/ · kprof ' + data.kprof_version}));
+    h.after(el('nav', {id: 'kprof-nav'}));
+  }
+
+  function leftOut(data) {
+    if (!data.notes.length) return;
+    const s = section('left-out', 'Documents left out', 'These files look like kprof documents but could not be read; the page shows everything else.');
+    s.appendChild(el('ul', {}, data.notes.map((n) => el('li', {text: n}))));
+  }
+
+  function machine(data) {
+    const s = section('machine', 'Machine', 'Where these figures were measured: every figure on this page carries this context.');
+    const env = data.environment;
+    if (!env) { note(s, 'No document in this folder describes its machine.'); return; }
+    const peak = data.peak || {};
+    const rows = [
+      ['CPU', env.cpu_model + ' · ' + env.logical_cpus + ' logical CPUs · widest ISA ' + env.widest_isa],
+      ['measured peak (one core)', 'f64 ' + fmt(peak.f64_gflops) + ' GFLOP/s · f32 ' + fmt(peak.f32_gflops) +
+                                   ' GFLOP/s (FMA, ' + (peak.isa || '?') + ') · STREAM triad ' + fmt(peak.triad_gbps) + ' GB/s'],
+      ['build', env.compiler + ' · ' + env.build_type],
+      ['BLAS', env.blas + ' · core ' + env.blas_core],
+      ['threads', String(env.threads)],
+      ['OS', env.os + (env.hypervisor ? ' · virtual machine' : '') + (env.governor ? ' · governor ' + env.governor : '')],
+      ['fingerprint', env.fingerprint],
+    ];
+    s.appendChild(table(['', ''], rows.map((r) => ({cells: r})), {className: 'kprof-env'}));
+    for (const w of env.warnings || []) note(s, 'Warning: ' + w);
+  }
+
+  // ---- variants side by side -------------------------------------------------------------------
+  function statusLabel(r) {
+    return r.status + (r.reason ? ': ' + r.reason : '');
+  }
+
+  function okLabel(r) {
+    let text = fmt(r.value) + ' ' + r.metric;
+    // The roof that bounds it: the FMA peak, or the STREAM bandwidth (its bytes fit in cache: * ).
+    const roof = r.bound === 'memory' ? 'bandwidth' : r.bound === 'cache' ? 'bandwidth*' : 'peak';
+    if (r.pct_peak > 0) text += ' · ' + fmt(r.pct_peak, 2) + '% of ' + roof;
+    if (r.speedup !== null) text += ' · ×' + fmt(r.speedup, 2);
+    return text;
+  }
+
+  // Every family's chart colours a kind the same way.
+  const KIND_COLORS = {domain: ['scalar', 'simd', 'blas', 'eigen', 'other'],
+                       range: ['#9e9e9e', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd']};
+
+  // One data source for every layer (per-layer filters would make Vega-Lite union the facets'
+  // independent scales across forks of the data): a variant that was not timed has no value, so it
+  // draws no bar and no spread, only its status label at zero.
+  function variantsSpec(rows, metric) {
+    const tooltip = [
+      {field: 'variant'}, {field: 'case', title: 'size · dtype'}, {field: 'value', title: metric, format: '.3~g'},
+      {field: 'pct_peak', title: '% of peak', format: '.2~f'}, {field: 'median_ns', title: 'median ns', format: '.4~g'},
+      {field: 'code_path', title: 'code path'}, {field: 'bound'}, {field: 'status'}, {field: 'reason'},
+    ];
+    return {
+      data: {values: rows},
+      facet: {row: {field: 'case', type: 'nominal', sort: null, title: null,
+                    header: {labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold', labelFontSize: 12}}},
+      resolve: {scale: {x: 'independent'}},
+      spacing: 12,
+      spec: {
+        width: 560,
+        height: {step: 20},
+        encoding: {y: {field: 'variant', type: 'nominal', title: null, sort: null}, tooltip: tooltip},
+        layer: [
+          {name: 'bars', mark: {type: 'bar', height: {band: 0.7}},
+           encoding: {x: {field: 'bar', type: 'quantitative', title: metric},
+                      color: {field: 'kind', type: 'nominal', title: 'kind', scale: KIND_COLORS}}},
+          {name: 'spread', mark: {type: 'rule', color: '#333'},
+           encoding: {x: {field: 'lo', type: 'quantitative'}, x2: {field: 'hi'}}},
+          {name: 'labels', mark: {type: 'text', align: 'left', dx: 5, fontSize: 11, limit: 640},
+           encoding: {x: {field: 'label_at', type: 'quantitative'}, text: {field: 'label'},
+                      color: {condition: {test: "datum.status !== 'ok'", value: '#b00020'}, value: '#222'}}},
+        ],
+      },
+    };
+  }
+
+  function variantsTable(rows) {
+    return table(
+      ['size · dtype', 'variant', 'status', 'throughput', 'spread (q1–q3)', '% of peak', 'vs scalar', 'median', 'code path / reason'],
+      rows.map((r) => ({
+        className: 'status-' + r.status,
+        cells: [r.case, r.variant, r.status,
+                r.status === 'ok' ? fmt(r.value) + ' ' + r.metric : '–',
+                r.status === 'ok' ? fmt(r.lo) + ' – ' + fmt(r.hi) : '–',
+                r.status === 'ok' ? fmt(r.pct_peak, 2) : '–',
+                r.speedup !== null ? '×' + fmt(r.speedup, 2) : '–',
+                r.status === 'ok' ? fmtNs(r.median_ns) : '–',
+                r.status === 'ok' ? r.code_path : statusLabel(r) + (r.code_path ? ' (' + r.code_path + ')' : '')],
+      })),
+      {numeric: [3, 4, 5, 6, 7]});
+  }
+
+  function variants(data) {
+    const s = section('variants', 'Variants side by side',
+      'Each family\'s variants per size and element type: throughput (bar) with the spread of the timing rounds ' +
+      '(line: slow to fast quartile), the share of this machine\'s roofline bound, and the speed-up over scalar. ' +
+      'Variants that were wrong, failed or skipped are listed in red with the reason; they were not timed. ' +
+      '"bandwidth*": memory-bound, but the bytes of a call fit in the last-level cache, so more than 100% of the ' +
+      'DRAM bandwidth is expected.');
+    if (!data.results.length) {
+      note(s, ['No timing results in this folder: ', code('kprof run --out DIR'), ' writes run.json.']);
+      return;
+    }
+    const families = [...new Set(data.results.map((r) => r.family))];
+    for (const family of families) {
+      const rows = data.results.filter((r) => r.family === family)
+        .map((r) => Object.assign({}, r, r.status === 'ok'
+          ? {label: okLabel(r), bar: r.value, label_at: r.hi}
+          : {label: statusLabel(r), bar: null, lo: null, hi: null, label_at: 0}));
+      s.appendChild(el('h3', {id: 'variants-' + family, text: family}));
+      // A (size, dtype) where no variant was timed has nothing to scale a chart by: it is said in words.
+      const timed = new Set(rows.filter((r) => r.status === 'ok').map((r) => r.case));
+      const charted = rows.filter((r) => timed.has(r.case));
+      if (charted.length) chart(s, 'variants-' + family, variantsSpec(charted, rows[0].metric));
+      for (const c of [...new Set(rows.filter((r) => !timed.has(r.case)).map((r) => r.case))]) {
+        note(s, c + ': no variant was timed. ' +
+                rows.filter((r) => r.case === c).map((r) => r.variant + ' ' + statusLabel(r)).join('; '));
+      }
+      s.appendChild(el('details', {}, [el('summary', {text: 'every variant of ' + family + ' in a table'}), variantsTable(rows)]));
+    }
+  }
+
+  // ---- roofline --------------------------------------------------------------------------------
+  function rooflineSpec(points, roofs, labels, domain) {
+    const x = {field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOP per byte)',
+               scale: {type: 'log', domain: domain.x}};
+    const y = {field: 'gflops', type: 'quantitative', title: 'GFLOP/s', scale: {type: 'log', domain: domain.y}};
+    const label = (align, dy) => ({
+      data: {values: labels.filter((l) => l.align === align)},
+      mark: {type: 'text', align: align, dy: dy, color: '#555', fontSize: 11},
+      encoding: {x: x, y: y, text: {field: 'label'}},
+    });
+    return {
+      width: 720,
+      height: 420,
+      layer: [
+        {name: 'roofs', data: {values: roofs}, mark: {type: 'line', clip: true, color: '#777'},
+         encoding: {x: x, y: y, strokeDash: {field: 'roof', type: 'nominal', title: 'ceiling'}}},
+        Object.assign({name: 'ceiling_labels'}, label('right', -7)),
+        Object.assign({name: 'bandwidth_label'}, label('left', -9)),
+        {name: 'points', data: {values: points}, mark: {type: 'point', filled: true, size: 70, opacity: 0.85},
+         encoding: {x: x, y: y, color: {field: 'family', type: 'nominal'}, shape: {field: 'dtype', type: 'nominal'},
+                    tooltip: [{field: 'family'}, {field: 'variant'}, {field: 'case', title: 'size · dtype'},
+                              {field: 'intensity', title: 'FLOP/byte', format: '.3~g'},
+                              {field: 'gflops', title: 'GFLOP/s', format: '.3~g'},
+                              {field: 'pct_peak', title: '% of peak', format: '.2~f'}, {field: 'bound'}]}},
+      ],
+    };
+  }
+
+  function logDomain(values, margin) {
+    return [Math.min(...values) / margin, Math.max(...values) * margin];
+  }
+
+  function roofline(data) {
+    const s = section('roofline', 'Roofline',
+      'Every timed variant and size at its arithmetic intensity (FLOPs per byte moved). The ceilings are this machine\'s ' +
+      'measured single-core FMA peaks (f64, f32) and its STREAM triad bandwidth: a point far below its ceiling has headroom.');
+    const points = data.results.filter((r) => r.status === 'ok' && r.intensity > 0 && r.gflops > 0);
+    if (!points.length) {
+      note(s, ['No timed result with both a FLOP and a byte count: ', code('kprof run --out DIR'), ' writes them.']);
+      return;
+    }
+    const roofs = data.roofs || [];
+    const peak = data.peak || {};
+    const peaks = [peak.f64_gflops, peak.f32_gflops].filter((p) => p > 0);
+    if (!roofs.length) note(s, 'This run has no measured peak or bandwidth, so the chart has no ceilings.');
+    const ridges = roofs.length ? peaks.map((p) => p / peak.triad_gbps) : [];
+    const domain = {
+      x: logDomain(points.map((p) => p.intensity).concat(ridges), 4),
+      y: logDomain(points.map((p) => p.gflops).concat(roofs.length ? peaks : []), 2),
+    };
+    const labels = [...new Set(roofs.map((r) => r.roof))].map((roof) => {
+      const top = Math.max(...roofs.filter((r) => r.roof === roof).map((r) => r.gflops));
+      return {intensity: domain.x[1], gflops: top, label: roof + ' ' + fmt(top) + ' GFLOP/s', align: 'right'};
+    });
+    if (roofs.length) {
+      // The bandwidth roof named just after it enters the chart.
+      const at = Math.max(domain.x[0], domain.y[0] / peak.triad_gbps) * 1.5;
+      labels.push({intensity: at, gflops: peak.triad_gbps * at, label: 'STREAM triad ' + fmt(peak.triad_gbps) + ' GB/s',
+                   align: 'left'});
+    }
+    chart(s, 'roofline', rooflineSpec(points, roofs, labels, domain));
+    const unplaced = data.results.filter((r) => r.status === 'ok' && !(r.intensity > 0));
+    if (unplaced.length) {
+      note(s, 'Not on the roofline (no FLOP count): ' +
+              [...new Set(unplaced.map((r) => r.family + '/' + r.variant))].join(', ') + '.');
+    }
+  }
+
+  function footer(data) {
+    const f = el('footer', {}, [
+      el('p', {text: 'Documents: ' + data.documents.map((d) => d.file).join(', ')}),
+      el('p', {text: 'Made by kprof report ' + data.kprof_version + ' with Vega ' + vega.version + ', Vega-Lite ' +
+                     vegaLite.version + ' and vega-embed ' + vegaEmbed.version + ', inlined with their licences.'}),
+    ]);
+    document.body.appendChild(f);
+  }
+
+  // ---- the page ------------------------------------------------------------------------------
+  function build() {
+    const data = JSON.parse(document.getElementById('kprof-data').textContent);
+    header(data);
+    leftOut(data);
+    for (const part of [variants, roofline, machine]) {
+      try {
+        part(data);
+      } catch (error) {
+        console.error('kprof report: a part of the page failed:', error);
+        note(document.getElementById('kprof-main'), 'Part of this page could not be made: ' + error, true);
+        renders.push(Promise.reject(error));
+      }
+    }
+    footer(data);
+  }
+
+  build();
+  Promise.allSettled(renders).then((outcomes) => {
+    document.body.dataset.kprofState = outcomes.every((o) => o.status === 'fulfilled') ? 'done' : 'failed';
+  });
+})();

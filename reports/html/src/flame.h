@@ -1,0 +1,35 @@
+#pragma once
+// Flame graphs from a callgrind-format profile (callgrind's own files and kprof cpu's conversion of
+// gperftools samples), for the page's Vega partition charts.
+//
+// A callgrind-format file records call edges with inclusive costs, not whole stacks. The tree is
+// unfolded from the region's root along the edges; a function called from several places has its
+// callees' costs shared among those places in proportion to the cost each one passed it (what
+// kcachegrind's call graph and gprof do). The page says so next to the chart.
+#include <cstddef>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "kprof/reports/callgrind_profile.h"
+
+namespace kprof::html {
+
+struct FlameOptions {
+  std::string event;              // "" for the profile's first event
+  double min_share = 0.002;       // frames below this share of the total are folded into their parent
+  std::size_t max_frames = 1500;  // the page's size stays bounded whatever the profile
+  std::size_t max_depth = 64;
+};
+
+// Frames of kprof's own driver (the region runner, std::function glue, main, the C runtime):
+// removed from the graph, their callees attached to their caller, so that the flame starts at the
+// user's code.
+bool is_driver_frame(const std::string& function);
+
+// {"event": "Ir", "total": N, "frames": [{"id", "parent" (null at the root), "name", "module", "self"}]}
+// in depth-first order, the heaviest callee first. The root is named `root_name`.
+nlohmann::json flame_graph(const CallgrindProfile& profile, const std::string& root_name,
+                           const FlameOptions& options = {});
+
+}  // namespace kprof::html

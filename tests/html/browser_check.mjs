@@ -1,0 +1,153 @@
+// Loads a `kprof report` page in headless Chromium (Debian's /usr/bin/chromium, driven by
+// puppeteer-core) with the network off, and checks it the way a reader would see it:
+//   - no console error, no uncaught exception, no request but the page itself;
+//   - every chart rendered, with as many marks as the Run documents have results (counted in each
+//     chart's Vega scenegraph and in the SVG it drew), every table row present;
+//   - the texts the caller expects (notes for what is missing) visible in the page.
+// Expectations come from the Run documents themselves (--run), never from the page's own data blob.
+//
+// node browser_check.mjs --page DIR/index.html [--run DIR/run.json] [--expect-text TEXT]...
+//                        [--screenshot FILE.png]
+// Exit 0 when every check passed, 1 with every failed check listed otherwise.
+import fs from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import puppeteer from 'puppeteer-core';
+
+function parseArgs(argv) {
+  const args = {texts: [], runs: []};
+  for (let i = 2; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error('missing value for ' + flag);
+    if (flag === '--page') args.page = path.resolve(value);
+    else if (flag === '--run') args.runs.push(path.resolve(value));
+    else if (flag === '--expect-text') args.texts.push(value);
+    else if (flag === '--screenshot') args.screenshot = path.resolve(value);
+    else throw new Error('unknown option ' + flag);
+  }
+  if (!args.page) throw new Error('--page is required');
+  return args;
+}
+
+const failures = [];
+let passed = 0;
+function check(ok, what) {
+  if (ok) passed += 1;
+  else failures.push(what);
+}
+
+// Chromium with every route to a network closed: offline emulation below, and no proxy or DNS.
+async function launch() {
+  return puppeteer.launch({
+    executablePath: process.env.KPROF_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
+           '--proxy-server=127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND',
+           '--window-size=1400,1000', '--lang=en-US'],
+  });
+}
+
+// The items of the marks named `mark` in a chart's scenegraph (each with its datum's status and
+// the text it shows), and how many SVG elements were drawn for them.
+function marks(chart, mark) {
+  const view = window.kprofViews[chart];
+  if (!view) return {items: [], svg: -1};
+  const items = [];
+  (function walk(node) {
+    if (node.marktype && node.name === mark)
+      for (const item of node.items) items.push({status: item.datum && item.datum.status, text: item.text});
+    for (const item of node.items || []) walk(item);
+  })(view.scenegraph().root);
+  const holder = document.querySelector('[data-chart="' + chart + '"]');
+  const svg = holder ? holder.querySelectorAll('g.' + CSS.escape(mark) + ' > *').length : -1;
+  return {items, svg};
+}
+
+// Per family: timed results, results in a (size, dtype) with a timed variant (those are charted;
+// the others are said in a note), and how many are wrong, failed, skipped.
+function expectedCounts(runFiles) {
+  const families = new Map();
+  let roofline = 0;
+  const results = runFiles.flatMap((file) => JSON.parse(fs.readFileSync(file, 'utf8')).results);
+  const caseOf = (r) => r.family + ' ' + JSON.stringify(r.size) + ' ' + r.dtype;
+  const timedCases = new Set(results.filter((r) => r.status === 'ok').map(caseOf));
+  for (const r of results) {
+    const f = families.get(r.family) || {ok: 0, charted: 0, all: 0, wrong: 0, failed: 0, skipped: 0};
+    if (r.status === 'ok') f.ok += 1;
+    else f[r.status] += 1;
+    if (timedCases.has(caseOf(r))) f.charted += 1;
+    f.all += 1;
+    families.set(r.family, f);
+    if (r.status === 'ok' && r.flops > 0 && r.bytes > 0 && r.gflops > 0) roofline += 1;
+  }
+  return {families, roofline};
+}
+
+async function checkMarks(page, expected) {
+  for (const [family, want] of expected.families) {
+    const chart = 'variants-' + family;
+    const bars = await page.evaluate(marks, chart, 'bars_marks');
+    const drawn = want.charted ? want.ok : -1;  // no chart at all when nothing of the family was timed
+    check(bars.items.length === want.ok && bars.svg === drawn,
+          `${chart}: ${want.ok} bars (one per timed variant) expected, scenegraph ${bars.items.length}, SVG ${bars.svg}`);
+    const labels = await page.evaluate(marks, chart, 'labels_marks');
+    const statusShown = labels.items.filter((l) => l.status !== 'ok' && String(l.text).startsWith(l.status));
+    check(labels.items.length === want.charted && statusShown.length === want.charted - want.ok,
+          `${chart}: a label per charted variant (${want.charted}), ${want.charted - want.ok} of them saying ` +
+          `wrong/failed/skipped, expected; got ${labels.items.length} and ${statusShown.length}`);
+    const rows = await page.evaluate((f) => {
+      const table = document.querySelector('#variants-' + CSS.escape(f) + ' ~ details table');
+      if (!table) return null;
+      const count = (status) => table.querySelectorAll('tbody tr.status-' + status).length;
+      return {all: table.tBodies[0].rows.length, wrong: count('wrong'), failed: count('failed'), skipped: count('skipped')};
+    }, family);
+    check(rows && rows.all === want.all && rows.wrong === want.wrong && rows.failed === want.failed &&
+          rows.skipped === want.skipped,
+          `${chart}: table of ${want.all} rows (${want.wrong} wrong, ${want.failed} failed, ${want.skipped} skipped) ` +
+          `expected, got ${JSON.stringify(rows)}`);
+  }
+  if (expected.families.size) {
+    const points = await page.evaluate(marks, 'roofline', 'points_marks');
+    check(points.items.length === expected.roofline && points.svg === expected.roofline,
+          `roofline: ${expected.roofline} points expected, scenegraph ${points.items.length}, SVG ${points.svg}`);
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({width: 1400, height: 1000});
+    await page.setOfflineMode(true);
+    const pageUrl = 'file://' + args.page;
+    const problems = [], requests = [];
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(m.type() + ': ' + m.text()); });
+    page.on('pageerror', (e) => problems.push('uncaught: ' + e.message));
+    page.on('request', (r) => { if (r.url() !== pageUrl) requests.push(r.url()); });
+    await page.goto(pageUrl, {waitUntil: 'load'});
+    await page.waitForFunction(() => document.body.dataset.kprofState, {timeout: 60000});
+    const state = await page.evaluate(() => document.body.dataset.kprofState);
+    check(state === 'done', `every chart rendered (page state "${state}")`);
+    check(problems.length === 0, 'no console errors or warnings; got:\n    ' + problems.join('\n    '));
+    check(requests.length === 0, 'no request but the page itself; got:\n    ' + requests.join('\n    '));
+    const errorNotes = await page.$$eval('.kprof-error', (ns) => ns.map((n) => n.textContent));
+    check(errorNotes.length === 0, 'no error note on the page; got: ' + errorNotes.join(' | '));
+    const text = await page.evaluate(() => document.body.innerText);
+    check(text.length > 200, 'the page shows text (not blank)');
+    for (const want of args.texts) check(text.includes(want), `the page says "${want}"`);
+    await checkMarks(page, expectedCounts(args.runs));
+    if (args.screenshot) await page.screenshot({path: args.screenshot, fullPage: true});
+  } finally {
+    await browser.close();
+  }
+  if (failures.length) {
+    console.error(`browser check of ${args.page}: ${failures.length} failed, ${passed} passed:`);
+    for (const f of failures) console.error('  FAILED: ' + f);
+    process.exit(1);
+  }
+  console.log(`browser check of ${args.page}: ${passed} checks passed`);
+}
+
+main().catch((e) => { console.error('browser check: ' + (e.stack || e)); process.exit(1); });

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# kprof report end to end: real `kprof run` documents → index.html → headless Chromium
+# (browser_check.mjs), then the bad inputs: an empty folder (exit 2), a document of another schema
+# version and a folder without run.json (a page for what exists, with a note for the rest).
+# Usage: report_test.sh KPROF SOURCE_DIR WORK_DIR
+set -euo pipefail
+kprof=$1 source=$2 work=$3
+check="node $source/tests/html/browser_check.mjs"
+rm -rf "$work"
+mkdir -p "$work"
+step() { printf '\n=== %s\n' "$*"; }
+fail() { echo "FAILED: $*" >&2; exit 1; }
+
+step "a real run: two sizes, both element types; AVX-512 masked so that its variants are skipped"
+# Small sizes and few rounds: the page is under test, not the kernels. Exit 1 (a wrong variant) is
+# a finding the page must show, not a failure of this test.
+KPROF_DISABLE_ISA=avx512 "$kprof" run gemm dot nmf -s 32 -s 48 --rounds 3 --min-time-ms 1 -q -f none \
+  --out "$work/full" || [ $? -eq 1 ] || fail "kprof run"
+page=$("$kprof" report "$work/full" --markdown "$work/full/report.md")
+[ "$page" = "$work/full/index.html" ] || fail "kprof report printed '$page', not the page's path"
+step "the Markdown summary: one environment table, one comparison per family, pointers"
+cat "$work/full/report.md"
+[ "$(grep -c '^## Environment$' "$work/full/report.md")" -eq 1 ] || fail "report.md: not one environment table"
+for family in gemm dot nmf; do
+  grep -q "^### $family$" "$work/full/report.md" || fail "report.md: no comparison for $family"
+done
+grep -q '^| scalar *|' "$work/full/report.md" || fail "report.md: no row per variant"
+grep -q '\*\*skipped\*\* simd-avx512' "$work/full/report.md" || fail "report.md: skipped variants not listed with their reason"
+grep -q '^- \*\*index.html\*\*' "$work/full/report.md" || fail "report.md: no pointer to the page"
+size=$(stat -c %s "$page")
+echo "index.html: $size bytes"
+[ "$size" -lt 5000000 ] || fail "the page is $size bytes, over 5 MB"
+grep -q 'skipped' "$work/full/run.json" || fail "the run has no skipped variant to show"
+$check --page "$page" --run "$work/full/run.json" --expect-text "Variants side by side" \
+  --expect-text "Roofline" --expect-text "skipped" --screenshot "$work/screenshot.png"
+
+step "a folder without kprof documents: exit 2 with the reason"
+mkdir -p "$work/empty"
+echo '{"name": "not kprof"}' >"$work/empty/package.json"
+set +e
+"$kprof" report "$work/empty" 2>"$work/empty.err"
+code=$?
+set -e
+cat "$work/empty.err"
+[ $code -eq 2 ] || fail "exit $code for a folder without kprof documents, not 2"
+grep -q "no kprof document" "$work/empty.err" || fail "the message does not say why"
+[ ! -e "$work/empty/index.html" ] || fail "a page was written for nothing"
+
+step "a document of another schema version next to a good one: a page, with a note"
+mkdir -p "$work/mixed/cpu/x"
+cp "$work/full/run.json" "$work/mixed/run.json"
+sed 's/"schema_version": *1,/"schema_version": 99,/' "$work/full/run.json" >"$work/mixed/cpu/x/cpu.json"
+grep -q '"schema_version": *99' "$work/mixed/cpu/x/cpu.json" || fail "could not make the other-version document"
+"$kprof" report "$work/mixed" 2>"$work/mixed.err" >/dev/null
+grep -q "cpu/x/cpu.json" "$work/mixed.err" || fail "the left-out document is not named on stderr"
+$check --page "$work/mixed/index.html" --run "$work/mixed/run.json" --expect-text "Documents left out" \
+  --expect-text "cpu/x/cpu.json"
+
+step "a partial set: no run.json, only a document without results"
+mkdir -p "$work/partial/lines"
+python3 - "$work/full/run.json" "$work/partial/lines/lines.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+run["results"] = []
+json.dump(run, open(sys.argv[2], "w"))
+PY
+"$kprof" report "$work/partial" >/dev/null
+$check --page "$work/partial/index.html" --expect-text "No timing results in this folder"
+echo "report_test: all passed"
