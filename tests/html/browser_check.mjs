@@ -7,7 +7,7 @@
 // Expectations come from the Run documents themselves (--run), never from the page's own data blob.
 //
 // node browser_check.mjs --page DIR/index.html [--run DIR/run.json] [--expect-text TEXT]...
-//                        [--screenshot FILE.png]
+//                        [--screenshot FILE.png] [--top-screenshot FILE.png]
 // Exit 0 when every check passed, 1 with every failed check listed otherwise.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +23,7 @@ function parseArgs(argv) {
     else if (flag === '--run') args.runs.push(path.resolve(value));
     else if (flag === '--expect-text') args.texts.push(value);
     else if (flag === '--screenshot') args.screenshot = path.resolve(value);
+    else if (flag === '--top-screenshot') args.topScreenshot = path.resolve(value);
     else throw new Error('unknown option ' + flag);
   }
   if (!args.page) throw new Error('--page is required');
@@ -41,7 +42,8 @@ async function launch() {
   return puppeteer.launch({
     executablePath: process.env.KPROF_CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    timeout: 120000,  // a loaded machine (the suite runs in parallel) starts Chromium slowly
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
            '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
            '--proxy-server=127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND',
            '--window-size=1400,1000', '--lang=en-US'],
@@ -126,8 +128,8 @@ async function main() {
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(m.type() + ': ' + m.text()); });
     page.on('pageerror', (e) => problems.push('uncaught: ' + e.message));
     page.on('request', (r) => { if (r.url() !== pageUrl) requests.push(r.url()); });
-    await page.goto(pageUrl, {waitUntil: 'load'});
-    await page.waitForFunction(() => document.body.dataset.kprofState, {timeout: 60000});
+    await page.goto(pageUrl, {waitUntil: 'load', timeout: 120000});
+    await page.waitForFunction(() => document.body.dataset.kprofState, {timeout: 120000});
     const state = await page.evaluate(() => document.body.dataset.kprofState);
     check(state === 'done', `every chart rendered (page state "${state}")`);
     check(problems.length === 0, 'no console errors or warnings; got:\n    ' + problems.join('\n    '));
@@ -139,6 +141,7 @@ async function main() {
     for (const want of args.texts) check(text.includes(want), `the page says "${want}"`);
     await checkMarks(page, expectedCounts(args.runs));
     if (args.screenshot) await page.screenshot({path: args.screenshot, fullPage: true});
+    if (args.topScreenshot) await page.screenshot({path: args.topScreenshot});  // the first screen (README)
   } finally {
     await browser.close();
   }

@@ -32,7 +32,8 @@ echo "index.html: $size bytes"
 [ "$size" -lt 5000000 ] || fail "the page is $size bytes, over 5 MB"
 grep -q 'skipped' "$work/full/run.json" || fail "the run has no skipped variant to show"
 $check --page "$page" --run "$work/full/run.json" --expect-text "Variants side by side" \
-  --expect-text "Roofline" --expect-text "skipped" --screenshot "$work/screenshot.png"
+  --expect-text "Roofline" --expect-text "skipped" --screenshot "$work/screenshot.png" \
+  --top-screenshot "$work/screenshot-top.png"  # docs/report.png is a copy of it
 
 step "a folder without kprof documents: exit 2 with the reason"
 mkdir -p "$work/empty"
