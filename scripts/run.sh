@@ -6,7 +6,7 @@
 #   callgrind/<family>/        instruction counts of the kernel region, variants side by side + kcachegrind files
 #   cpu/<target>/              gperftools samples of the region, per function and line + kcachegrind file
 #   memory/<family>/           peak, allocations and call sites per variant + massif files
-#   index.html                 all of the above on one offline page: charts, flame graphs, annotated source
+#   index.html                 one offline page: the variants side by side, the roofline, the machine (docs/REPORT.md)
 #   report.md                  a summary fit for a CI step summary: environment, one comparison per family, pointers
 # The last line printed is the page's path.
 # Each report is written atomically by kprof; the folder is assembled next to the destination and
@@ -54,7 +54,7 @@ for family in sgd distances nmf; do
   "$kprof" mem "$family" -q --out "memory/$family" -f none
 done
 
-step "the page: index.html (charts, flame graphs, annotated source) and report.md (a summary)"
+step "the page (index.html) and a summary (report.md)"
 # Relative to the folder, so that the summary's pointers stay true once it is moved into place.
 "$kprof" report . --markdown report.md -q >/dev/null
 
