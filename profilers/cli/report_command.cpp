@@ -13,7 +13,7 @@ void add_report_command(CLI::App& app, Context& /*ctx*/) {
   CLI::App* sub =
       app.add_subcommand("report",
                          "Turn the kprof documents in a folder (run.json, lines/, memory/, callgrind/, cpu/) into one "
-                         "offline page, DIR/index.html: charts, flame graphs, annotated source");
+                         "offline page, DIR/index.html (docs/REPORT.md)");
   sub->add_option("dir", *dir, "the folder kprof wrote its documents in (scripts/run.sh: kprof-report)")->required();
   sub->add_option("--markdown", options->markdown,
                   "also write a Markdown summary there (environment, one comparison per family, pointers)");
