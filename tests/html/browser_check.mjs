@@ -7,7 +7,7 @@
 // Expectations come from the Run documents themselves (--run), never from the page's own data blob.
 //
 // node browser_check.mjs --page DIR/index.html [--run DIR/run.json] [--expect-text TEXT]...
-//                        [--screenshot FILE.png] [--top-screenshot FILE.png]
+//                        [--expect-chart-text TEXT]... [--screenshot FILE.png] [--top-screenshot FILE.png]
 // Exit 0 when every check passed, 1 with every failed check listed otherwise.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,13 +15,14 @@ import process from 'node:process';
 import puppeteer from 'puppeteer-core';
 
 function parseArgs(argv) {
-  const args = {texts: [], runs: []};
+  const args = {texts: [], chartTexts: [], runs: []};
   for (let i = 2; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error('missing value for ' + flag);
     if (flag === '--page') args.page = path.resolve(value);
     else if (flag === '--run') args.runs.push(path.resolve(value));
     else if (flag === '--expect-text') args.texts.push(value);
+    else if (flag === '--expect-chart-text') args.chartTexts.push(value);
     else if (flag === '--screenshot') args.screenshot = path.resolve(value);
     else if (flag === '--top-screenshot') args.topScreenshot = path.resolve(value);
     else throw new Error('unknown option ' + flag);
@@ -139,6 +140,9 @@ async function main() {
     const text = await page.evaluate(() => document.body.innerText);
     check(text.length > 200, 'the page shows text (not blank)');
     for (const want of args.texts) check(text.includes(want), `the page says "${want}"`);
+    // Text drawn inside the charts' SVG (flame graph frames, axis labels): not in innerText.
+    const chartText = await page.$$eval('svg text', (ts) => ts.map((t) => t.textContent).join('\n'));
+    for (const want of args.chartTexts) check(chartText.includes(want), `a chart draws "${want}"`);
     await checkMarks(page, expectedCounts(args.runs));
     if (args.screenshot) await page.screenshot({path: args.screenshot, fullPage: true});
     if (args.topScreenshot) await page.screenshot({path: args.topScreenshot});  // the first screen (README)

@@ -16,6 +16,10 @@ step "a real run: two sizes, both element types; AVX-512 masked so that its vari
 # a finding the page must show, not a failure of this test.
 KPROF_DISABLE_ISA=avx512 "$kprof" run gemm dot nmf -s 32 -s 48 --rounds 3 --min-time-ms 1 -q -f none \
   --out "$work/full" || [ $? -eq 1 ] || fail "kprof run"
+step "the profilers' documents next to it: callgrind and cpu (flame graphs), mem (tables, heap over time)"
+"$kprof" callgrind dot/scalar -s 2000 --iterations 2 -q -o "$work/full/callgrind" >/dev/null
+"$kprof" cpu dot/scalar -s 20000 --seconds 0.3 -q -o "$work/full/cpu" >/dev/null
+"$kprof" mem nmf/eigen -s 32x300x8 -q -f none -o "$work/full/memory"
 page=$("$kprof" report "$work/full" --markdown "$work/full/report.md")
 [ "$page" = "$work/full/index.html" ] || fail "kprof report printed '$page', not the page's path"
 step "the Markdown summary: one environment table, one comparison per family, pointers"
@@ -32,7 +36,9 @@ echo "index.html: $size bytes"
 [ "$size" -lt 5000000 ] || fail "the page is $size bytes, over 5 MB"
 grep -q 'skipped' "$work/full/run.json" || fail "the run has no skipped variant to show"
 $check --page "$page" --run "$work/full/run.json" --expect-text "Variants side by side" \
-  --expect-text "Roofline" --expect-text "skipped" --screenshot "$work/screenshot.png" \
+  --expect-text "Roofline" --expect-text "skipped" --expect-text "Flame graphs" \
+  --expect-text "CPU samples (kprof cpu)" --expect-text "Instructions, inclusive (kprof callgrind)" \
+  --expect-chart-text "dot_scalar" --expect-text "Memory" --expect-chart-text "bytes allocated so far" --screenshot "$work/screenshot.png" \
   --top-screenshot "$work/screenshot-top.png"  # docs/report.png is a copy of it
 
 step "a folder without kprof documents: exit 2 with the reason"

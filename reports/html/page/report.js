@@ -290,6 +290,145 @@
     }
   }
 
+  // ---- flame graphs (Vega partition: the library lays the frames out) -------------------------
+  const FLAME_ROW = 17;
+
+  function flameSpec(graph, width) {
+    const depth = [];
+    for (const f of graph.frames) depth[f.id] = f.parent === null ? 0 : depth[f.parent] + 1;
+    const rows = Math.max(...depth) + 1;
+    const unit = graph.event;
+    return {
+      width: width,
+      height: rows * FLAME_ROW,
+      padding: 4,
+      signals: [{name: 'total', value: graph.total}],
+      data: [{
+        name: 'frames',
+        values: graph.frames,
+        transform: [
+          {type: 'stratify', key: 'id', parentKey: 'parent'},
+          {type: 'partition', field: 'self', sort: {field: 'value', order: 'descending'},
+           size: [{signal: 'width'}, {signal: 'height'}]},
+        ],
+      }],
+      scales: [{name: 'module', type: 'ordinal', domain: {data: 'frames', field: 'module', sort: true},
+                range: {scheme: 'tableau20'}}],
+      legends: [{fill: 'module', title: 'module', orient: 'bottom', direction: 'horizontal', columns: 4}],
+      marks: [
+        {type: 'rect', name: 'flame_frames', from: {data: 'frames'},
+         encode: {enter: {
+           x: {field: 'x0'}, x2: {field: 'x1'},
+           y: {signal: 'height - datum.y1'}, y2: {signal: 'height - datum.y0'},  // the root at the bottom
+           fill: {scale: 'module', field: 'module'}, stroke: {value: '#fff'}, strokeWidth: {value: 0.5},
+           tooltip: {signal: "{title: datum.name, module: datum.module, inclusive: format(datum.value, ',.0f') + ' " +
+                             unit + "', share: format(datum.value / total, '.1%'), self: format(datum.self, ',.0f')}"},
+         }}},
+        {type: 'text', name: 'flame_labels', from: {data: 'frames'}, interactive: false,
+         encode: {enter: {
+           x: {signal: 'datum.x0 + 3'}, y: {signal: 'height - (datum.y0 + datum.y1) / 2'},
+           baseline: {value: 'middle'}, fontSize: {value: 10}, fill: {value: '#111'},
+           text: {signal: "datum.x1 - datum.x0 > 30 ? datum.name : ''"},
+           limit: {signal: 'max(0, datum.x1 - datum.x0 - 6)'},
+         }}},
+      ],
+    };
+  }
+
+  // One chart per kind of profile, with a choice of the profile it shows (one drawn at a time keeps
+  // the page light whatever the number of profiles).
+  function flameGroup(s, name, title, graphs, explain) {
+    s.appendChild(el('h3', {id: name, text: title}));
+    s.appendChild(el('p', {class: 'kprof-lead', text: explain}));
+    const select = el('select', {'data-flame-select': name},
+                      graphs.map((g, i) => el('option', {value: String(i), text: g.label})));
+    s.appendChild(el('label', {}, ['profile: ', select]));
+    const holder = el('div');
+    s.appendChild(holder);
+    const draw = (i) => {
+      holder.textContent = '';
+      return chart(holder, name, flameSpec(graphs[i], 1100), 'vega');
+    };
+    select.addEventListener('change', () => draw(Number(select.value)));
+    draw(0);
+  }
+
+  function flames(data) {
+    const s = section('flames', 'Flame graphs',
+      'Where the kernel region spends its cost, callers below callees; a frame\'s width is its inclusive cost. ' +
+      'kprof\'s own driver frames are hidden, so the graphs start at your code. Hover a frame for its figures.');
+    const groups = [
+      ['flame-cpu', 'CPU samples (kprof cpu)', data.flames_cpu,
+       ['No CPU profile in this folder: ', code('kprof cpu TARGET --out DIR/cpu/NAME'), ' makes one.']],
+      ['flame-callgrind', 'Instructions, inclusive (kprof callgrind)', data.flames_callgrind,
+       ['No callgrind profile in this folder: ', code('kprof callgrind FAMILY --compare --out DIR/callgrind/NAME'), ' makes them.']],
+    ];
+    for (const [name, title, graphs, missing] of groups) {
+      if (!graphs || !graphs.length) { s.appendChild(el('h3', {text: title})); note(s, missing); continue; }
+      flameGroup(s, name, title, graphs,
+        'Built from the profile\'s call graph (callers and callees with inclusive costs): where a function is called ' +
+        'from several places, its callees\' cost is shared among them in proportion.');
+    }
+  }
+
+  // ---- memory ----------------------------------------------------------------------------------
+  function fmtBytes(bytes) {
+    if (!(bytes > 0)) return '0 B';
+    const units = [[2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']];
+    for (const [scale, unit] of units) if (bytes >= scale) return fmt(bytes / scale) + ' ' + unit;
+    return fmt(bytes) + ' B';
+  }
+
+  function memoryTable(entries) {
+    return table(
+      ['variant', 'size · dtype', 'peak', 'allocated / call', 'allocations / call', 'temporaries / call', 'leaked', 'top call site'],
+      entries.map((e) => ({cells: [e.variant, e.label.split(' ').slice(1).join(' '), fmtBytes(e.peak_bytes),
+                                   fmtBytes(e.per_call.bytes_allocated), fmt(e.per_call.allocations),
+                                   fmt(e.per_call.temporary_allocations), fmtBytes(e.leaked_bytes),
+                                   e.sites.length ? e.sites[0].function + ' (' + fmtBytes(e.sites[0].bytes) + ')' : '–']})),
+      {numeric: [2, 3, 4, 5, 6]});
+  }
+
+  // The heap against the bytes allocated so far (kprof mem's clock), one line per variant, its peak marked.
+  function memoryTimelineSpec(entries) {
+    const rows = entries.flatMap((e) => e.timeline.map(([t, heap]) => ({variant: e.variant, label: e.label, t: t, heap: heap})));
+    return {
+      data: {values: rows},
+      width: 620, height: 220,
+      encoding: {x: {field: 't', type: 'quantitative', title: 'bytes allocated so far'},
+                 y: {field: 'heap', type: 'quantitative', title: 'heap (bytes)'},
+                 color: {field: 'variant', type: 'nominal'}},
+      layer: [
+        {name: 'heap', mark: {type: 'line', interpolate: 'step-after'},
+         encoding: {tooltip: [{field: 'label'}, {field: 'heap', title: 'heap', format: ','}]}},
+        {name: 'peaks', transform: [{joinaggregate: [{op: 'max', field: 'heap', as: 'peak'}], groupby: ['label']},
+                                    {filter: 'datum.heap === datum.peak && datum.peak > 0'},
+                                    {aggregate: [{op: 'min', field: 't', as: 't'}, {op: 'max', field: 'heap', as: 'heap'}],
+                                     groupby: ['label', 'variant']}],
+         mark: {type: 'point', filled: true, size: 60},
+         encoding: {tooltip: [{field: 'label'}, {field: 'heap', title: 'peak', format: ','}]}},
+      ],
+    };
+  }
+
+  function memory(data) {
+    const s = section('memory', 'Memory',
+      'What each variant\'s region allocates (kprof mem): the peak heap, bytes, allocations and temporaries per call, ' +
+      'and the heap over the region with its peak marked.');
+    const entries = data.memory || [];
+    if (!entries.length) {
+      note(s, ['No memory profile in this folder: ', code('kprof mem FAMILY --out DIR/memory/NAME'), ' makes one.']);
+      return;
+    }
+    for (const family of [...new Set(entries.map((e) => e.family || e.variant))]) {
+      const group = entries.filter((e) => (e.family || e.variant) === family);
+      s.appendChild(el('h3', {id: 'memory-' + family, text: family}));
+      s.appendChild(memoryTable(group));
+      if (group.some((e) => e.timeline.length > 1)) chart(s, 'memory-timeline-' + family, memoryTimelineSpec(group));
+      else note(s, 'No variant of ' + family + ' allocated in its region: nothing to draw over time.');
+    }
+  }
+
   function footer(data) {
     const f = el('footer', {}, [
       el('p', {text: 'Documents: ' + data.documents.map((d) => d.file).join(', ')}),
@@ -304,7 +443,7 @@
     const data = JSON.parse(document.getElementById('kprof-data').textContent);
     header(data);
     leftOut(data);
-    for (const part of [variants, roofline, machine]) {
+    for (const part of [variants, roofline, flames, memory, machine]) {
       try {
         part(data);
       } catch (error) {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "kprof/reports/run_json.h"
+#include "profiles_data.h"
 
 namespace kprof::html {
 namespace {
@@ -126,13 +127,18 @@ json peak_json(const MachinePeak& p) {
 
 }  // namespace
 
-json page_data(const Documents& documents, const std::string& folder) {
+json page_data(const Documents& documents, const std::filesystem::path& dir, const std::string& folder) {
   json documents_json = json::array();
   for (const auto& doc : documents.runs) documents_json.push_back(document_summary(doc));
   const Run* run = main_run(documents);
   json data = {
       {"page_data_version", kPageDataVersion}, {"folder", folder},         {"kprof_version", KPROF_VERSION},
       {"documents", documents_json},           {"notes", documents.notes}, {"results", result_rows(documents)}};
+  FlameGraphs flames = flame_graphs(documents, dir);
+  data["flames_cpu"] = std::move(flames.cpu);
+  data["flames_callgrind"] = std::move(flames.callgrind);
+  for (auto& note : flames.notes) data["notes"].push_back(std::move(note));
+  data["memory"] = memory_entries(documents);
   if (run) {
     data["environment"] = environment_json(run->environment);
     data["peak"] = peak_json(run->peak);

@@ -33,7 +33,7 @@ ReportOutcome write_report(const fs::path& dir, const ReportOptions& options) {
   if (documents.runs.empty()) nothing_usable(dir, documents);
   const std::vector<ScriptLibrary> libraries = load_script_libraries();
   const std::string folder = folder_name(dir);
-  const std::string page = render_page("kprof report: " + folder, page_data(documents, folder), libraries);
+  const std::string page = render_page("kprof report: " + folder, page_data(documents, dir, folder), libraries);
   ReportOutcome outcome;
   outcome.page = dir / "index.html";
   write_file_atomically(outcome.page, page);
