@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "kprof/reports/tables.h"
+#include "kprof/source_lines.h"
 
 namespace kprof::lines {
 namespace {
@@ -192,18 +193,6 @@ void fill_rows(FunctionReport& fr, const std::vector<std::string>& src, const st
 }
 
 }  // namespace
-
-std::vector<std::string> read_source_lines(const std::string& path) {
-  std::vector<std::string> out;
-  std::ifstream in(path);
-  if (!in) return out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    out.push_back(line);
-  }
-  return out;
-}
 
 Report build_report(const Snapshot& snapshot) {
   Report report;

@@ -44,4 +44,13 @@ bool is_runtime_frame(const Frame& f) {
 
 bool is_inlined_runtime_frame(const Frame& f) { return f.inlined && is_runtime_frame(f); }
 
+bool is_driver_frame(std::string_view function) {
+  auto starts = [&](std::string_view prefix) { return function.rfind(prefix, 0) == 0; };
+  if (starts("kprof::")) return !starts("kprof::targets::");  // the built-in kernels are the user's code
+  for (std::string_view glue : {"std::function<", "std::_Function_handler<", "std::__invoke", "CLI::", "_start",
+                                "__libc_start", "(below main)"})
+    if (starts(glue)) return true;
+  return function == "main";
+}
+
 }  // namespace kprof

@@ -7,7 +7,7 @@
 // Expectations come from the Run documents themselves (--run), never from the page's own data blob.
 //
 // node browser_check.mjs --page DIR/index.html [--run DIR/run.json] [--expect-text TEXT]...
-//                        [--expect-chart-text TEXT]... [--screenshot FILE.png] [--top-screenshot FILE.png]
+//                        [--expect-chart-text TEXT]... [--expect-hottest FILE:KIND:LINE]... [--screenshot FILE.png] [--top-screenshot FILE.png]
 // Exit 0 when every check passed, 1 with every failed check listed otherwise.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import process from 'node:process';
 import puppeteer from 'puppeteer-core';
 
 function parseArgs(argv) {
-  const args = {texts: [], chartTexts: [], runs: []};
+  const args = {texts: [], chartTexts: [], hottest: [], runs: []};
   for (let i = 2; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error('missing value for ' + flag);
@@ -23,6 +23,7 @@ function parseArgs(argv) {
     else if (flag === '--run') args.runs.push(path.resolve(value));
     else if (flag === '--expect-text') args.texts.push(value);
     else if (flag === '--expect-chart-text') args.chartTexts.push(value);
+    else if (flag === '--expect-hottest') args.hottest.push(value);
     else if (flag === '--screenshot') args.screenshot = path.resolve(value);
     else if (flag === '--top-screenshot') args.topScreenshot = path.resolve(value);
     else throw new Error('unknown option ' + flag);
@@ -143,6 +144,20 @@ async function main() {
     // Text drawn inside the charts' SVG (flame graph frames, axis labels): not in innerText.
     const chartText = await page.$$eval('svg text', (ts) => ts.map((t) => t.textContent).join('\n'));
     for (const want of args.chartTexts) check(chartText.includes(want), `a chart draws "${want}"`);
+    // FILE:KIND:LINE — the annotated source of the file ending in FILE names LINE as the hottest of
+    // a KIND column (ns, Ir, samples, bytes), and that line's row is in its table.
+    for (const want of args.hottest) {
+      const [file, kind, line] = want.split(':');
+      const found = await page.evaluate((file, kind) => {
+        const view = [...document.querySelectorAll('details.kprof-source')].find((d) => d.dataset.file.endsWith(file));
+        if (!view) return null;
+        const item = view.querySelector(`li[data-hottest-kind="${kind}"]`);
+        const line = item && item.dataset.line;
+        return {line, row: !!(line && view.querySelector(`tr[data-line="${line}"]`))};
+      }, file, kind);
+      check(found && found.line === line && found.row, `the annotated source of ${file} names line ${line} the hottest by ${kind}` +
+            ` (found ${JSON.stringify(found)})`);
+    }
     await checkMarks(page, expectedCounts(args.runs));
     if (args.screenshot) await page.screenshot({path: args.screenshot, fullPage: true});
     if (args.topScreenshot) await page.screenshot({path: args.topScreenshot});  // the first screen (README)

@@ -20,6 +20,15 @@ step "the profilers' documents next to it: callgrind and cpu (flame graphs), mem
 "$kprof" callgrind dot/scalar -s 2000 --iterations 2 -q -o "$work/full/callgrind" >/dev/null
 "$kprof" cpu dot/scalar -s 20000 --seconds 0.3 -q -o "$work/full/cpu" >/dev/null
 "$kprof" mem nmf/eigen -s 32x300x8 -q -f none -o "$work/full/memory"
+"$kprof" lines nmf/scalar -s 32x300x8 --iterations 2 -f none -o "$work/full/lines" 2>/dev/null
+# The hottest line of nmf/scalar by line-timer time, from the lines document itself.
+hottest=$(python3 - "$work/full/lines/lines.json" <<'PY'
+import json, sys
+lines = json.load(open(sys.argv[1]))["sections"]["lines"]
+rows = [(l["ns"], l["line"]) for f in lines["functions"] if f["file"].endswith("nmf_scalar.cpp") for l in f["lines"]]
+print(max(rows)[1])
+PY
+)
 page=$("$kprof" report "$work/full" --markdown "$work/full/report.md")
 [ "$page" = "$work/full/index.html" ] || fail "kprof report printed '$page', not the page's path"
 step "the Markdown summary: one environment table, one comparison per family, pointers"
@@ -38,7 +47,8 @@ grep -q 'skipped' "$work/full/run.json" || fail "the run has no skipped variant 
 $check --page "$page" --run "$work/full/run.json" --expect-text "Variants side by side" \
   --expect-text "Roofline" --expect-text "skipped" --expect-text "Flame graphs" \
   --expect-text "CPU samples (kprof cpu)" --expect-text "Instructions, inclusive (kprof callgrind)" \
-  --expect-chart-text "dot_scalar" --expect-text "Memory" --expect-chart-text "bytes allocated so far" --screenshot "$work/screenshot.png" \
+  --expect-chart-text "dot_scalar" --expect-text "Memory" --expect-chart-text "bytes allocated so far" \
+  --expect-text "Annotated source" --expect-hottest "nmf_scalar.cpp:ns:$hottest" --screenshot "$work/screenshot.png" \
   --top-screenshot "$work/screenshot-top.png"  # docs/report.png is a copy of it
 
 step "a folder without kprof documents: exit 2 with the reason"

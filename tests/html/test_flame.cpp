@@ -6,6 +6,7 @@
 #include <string>
 
 #include "flame.h"
+#include "kprof/frame.h"
 
 namespace kprof::html {
 namespace {

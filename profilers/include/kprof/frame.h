@@ -4,6 +4,7 @@
 // an inlined call is a frame of its own, so one address can give several frames.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace kprof {
 
@@ -40,5 +41,10 @@ bool is_runtime_frame(const Frame& frame);
 // compiler's headers): CPU stacks leave these frames out, so that their samples count for the
 // line that inlined them. A function compiled on its own (memcpy, an out-of-line std::sort) stays.
 bool is_inlined_runtime_frame(const Frame& frame);
+
+// True for the functions of kprof's own driver around a kernel (the runner, the CLI, std::function
+// glue, main): every profile of a kernel region has them at its root. Reports hide them so that a
+// graph or a table starts at the user's code; the built-in kernels (kprof::targets) are user code.
+bool is_driver_frame(std::string_view function);
 
 }  // namespace kprof

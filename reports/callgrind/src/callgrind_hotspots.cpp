@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "kprof/errors.h"
+#include "kprof/source_lines.h"
 
 namespace kprof {
 namespace {
@@ -191,10 +192,7 @@ Table hot_lines_table(Hotspots& h, std::size_t n) {
     if (l.self[e] == 0) break;
     if (l.source.empty() && l.line > 0) {
       auto [it, fresh] = sources.try_emplace(l.file);
-      if (fresh) {
-        std::ifstream in(l.file);
-        for (std::string s; std::getline(in, s);) it->second.push_back(std::move(s));
-      }
+      if (fresh) it->second = read_source_lines(l.file);
       if (static_cast<std::size_t>(l.line) <= it->second.size()) {
         std::string s = it->second[l.line - 1];
         s.erase(0, s.find_first_not_of(" \t"));

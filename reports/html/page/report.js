@@ -371,6 +371,67 @@
     }
   }
 
+  // ---- annotated source ------------------------------------------------------------------------
+  // One figure of a column, as its kind reads best.
+  function fmtFigure(kind, value) {
+    if (value === null || value === undefined) return '';
+    if (kind === 'ns') return fmtNs(value);
+    if (kind === 'bytes') return fmtBytes(value);
+    return fmt(value);
+  }
+
+  function shortPath(file) {
+    const parts = file.split('/');
+    return parts.slice(Math.max(0, parts.length - 3)).join('/');
+  }
+
+  // The lines of one file with every column's figure, each cell shaded by its share of the column's
+  // largest figure in this file (KCachegrind's source view), the hottest line of each column named.
+  function sourceView(s, view, open) {
+    const d = el('details', {class: 'kprof-source', 'data-file': view.file});
+    if (open) d.setAttribute('open', '');
+    d.appendChild(el('summary', {text: shortPath(view.file) + ' · ' + view.columns.length + ' profile(s)'}));
+    const hottest = el('ul', {class: 'kprof-hottest'});
+    for (const h of view.hottest) {
+      const c = view.columns[h.column];
+      const row = view.lines.find((l) => l.line === h.line);
+      const share = c.total > 0 && c.kind !== 'hits' ? ' (' + fmt(100 * row.values[h.column] / c.total) + '% of the region)' : '';
+      hottest.appendChild(el('li', {'data-hottest-kind': c.kind, 'data-column': String(h.column), 'data-line': String(h.line)},
+                             [c.label + ': line ' + h.line + share + ' ', code(row.text.trim())]));
+    }
+    d.appendChild(el('p', {class: 'kprof-lead', text: 'Hottest line of each profile:'}));
+    d.appendChild(hottest);
+    const maxima = view.columns.map((c, i) => Math.max(0, ...view.lines.map((l) => l.values[i] || 0)));
+    const head = el('tr', {}, [el('th', {class: 'num', text: 'line'})]
+      .concat(view.columns.map((c) => el('th', {class: 'num', title: c.document, text: c.label})))
+      .concat([el('th', {text: 'source'})]));
+    const body = view.lines.map((l) => el('tr', {'data-line': String(l.line)},
+      [el('td', {class: 'num', text: String(l.line)})]
+        .concat(l.values.map((v, i) => el('td', {
+          class: 'num',
+          style: v > 0 && maxima[i] > 0 ? 'background: rgba(230, 81, 0, ' + (0.08 + 0.6 * v / maxima[i]).toFixed(2) + ')' : null,
+          text: fmtFigure(view.columns[i].kind, v)})))
+        .concat([el('td', {}, [el('code', {class: 'kprof-code', text: l.text})])])));
+    d.appendChild(el('table', {class: 'kprof-source-table'}, [el('thead', {}, head), el('tbody', {}, body)]));
+    s.appendChild(d);
+  }
+
+  function sources(data) {
+    const s = section('source', 'Annotated source',
+      'Every per-line figure kprof has, side by side: line-timer time and hits (kprof lines), instructions ' +
+      '(kprof callgrind), CPU samples (kprof cpu) and bytes allocated (kprof mem), one column per profiled kernel. ' +
+      'A line timer\'s time includes the calls the line makes; instructions and samples are the line\'s own. ' +
+      'Only the lines some profile charged; a cell is shaded by its share of the column\'s largest figure in the file. ' +
+      'The files with the hottest lines come first.');
+    const views = data.sources || [];
+    if (!views.length) {
+      note(s, ['No per-line profile of a readable source file in this folder: ', code('kprof lines TARGET --out DIR/lines/NAME'),
+               ', ', code('kprof callgrind'), ', ', code('kprof cpu'), ' or ', code('kprof mem'), ' make them.']);
+      return;
+    }
+    views.forEach((view, i) => sourceView(s, view, i < 3));
+  }
+
   // ---- memory ----------------------------------------------------------------------------------
   function fmtBytes(bytes) {
     if (!(bytes > 0)) return '0 B';
@@ -443,7 +504,7 @@
     const data = JSON.parse(document.getElementById('kprof-data').textContent);
     header(data);
     leftOut(data);
-    for (const part of [variants, roofline, flames, memory, machine]) {
+    for (const part of [variants, roofline, flames, sources, memory, machine]) {
       try {
         part(data);
       } catch (error) {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kprof/frame.h"
+
 namespace kprof::html {
 namespace {
 
@@ -149,15 +151,6 @@ void flatten(const Node& node, nlohmann::json parent, nlohmann::json& frames) {
 }
 
 }  // namespace
-
-bool is_driver_frame(const std::string& function) {
-  auto starts = [&](std::string_view prefix) { return function.rfind(prefix, 0) == 0; };
-  if (starts("kprof::")) return !starts("kprof::targets::");  // the built-in kernels are the user's code
-  for (std::string_view glue : {"std::function<", "std::_Function_handler<", "std::__invoke", "CLI::", "_start",
-                                "__libc_start", "(below main)"})
-    if (starts(glue)) return true;
-  return function == "main";
-}
 
 nlohmann::json flame_graph(const CallgrindProfile& profile, const std::string& root_name, const FlameOptions& options) {
   std::size_t event = options.event.empty() ? 0 : profile.event_index(options.event);

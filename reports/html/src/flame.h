@@ -22,11 +22,6 @@ struct FlameOptions {
   std::size_t max_depth = 64;
 };
 
-// Frames of kprof's own driver (the region runner, std::function glue, main, the C runtime):
-// removed from the graph, their callees attached to their caller, so that the flame starts at the
-// user's code.
-bool is_driver_frame(const std::string& function);
-
 // {"event": "Ir", "total": N, "frames": [{"id", "parent" (null at the root), "name", "module", "self"}]}
 // in depth-first order, the heaviest callee first. The root is named `root_name`.
 nlohmann::json flame_graph(const CallgrindProfile& profile, const std::string& root_name,

@@ -6,6 +6,7 @@
 
 #include "kprof/reports/run_json.h"
 #include "profiles_data.h"
+#include "source_view.h"
 
 namespace kprof::html {
 namespace {
@@ -139,6 +140,9 @@ json page_data(const Documents& documents, const std::filesystem::path& dir, con
   data["flames_callgrind"] = std::move(flames.callgrind);
   for (auto& note : flames.notes) data["notes"].push_back(std::move(note));
   data["memory"] = memory_entries(documents);
+  std::vector<std::string> source_notes;
+  data["sources"] = source_views(documents, dir, source_notes);
+  for (auto& note : source_notes) data["notes"].push_back(std::move(note));
   if (run) {
     data["environment"] = environment_json(run->environment);
     data["peak"] = peak_json(run->peak);

@@ -61,7 +61,4 @@ std::string render_markdown(const Report& report);
 // caller fills subject, iterations and region_wall_ns.
 LinesSection to_section(const Report& report);
 
-// The lines of `path` (without newlines), or an empty vector when the file cannot be read.
-std::vector<std::string> read_source_lines(const std::string& path);
-
 }  // namespace kprof::lines
