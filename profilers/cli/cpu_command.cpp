@@ -8,6 +8,7 @@
 #include "cpu_profiler.h"
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/frame.h"
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/tables.h"
 
@@ -27,7 +28,9 @@ struct CpuArgs {
   bool quiet = false;
 };
 
-std::string sample_tables(CpuRun& run, int frequency, std::size_t top, bool markdown) {
+// `kernel_region`: kprof's own driver frames (runner, CLI, main), which every sample of a region
+// passes through at 100%, are left out of the inclusive table so that it starts at the kernel.
+std::string sample_tables(CpuRun& run, int frequency, std::size_t top, bool markdown, bool kernel_region) {
   Hotspots h = compute_hotspots(run.profile);
   auto table = [&](const Table& t) { return markdown ? t.markdown() : t.text(); };
   std::ostringstream out;
@@ -39,8 +42,11 @@ std::string sample_tables(CpuRun& run, int frequency, std::size_t top, bool mark
       << run.raw.period_us << " us)\n"
       << sampling_rate_note(run, frequency);
   out << (markdown ? "\n#### " : "\n") << "Functions by self samples\n" << table(hot_functions_table(h, top, false));
-  out << (markdown ? "\n#### " : "\n") << "Functions by inclusive samples (calls: samples through the call)\n"
-      << table(hot_functions_table(h, top, true));
+  Hotspots inclusive = h;
+  if (kernel_region) std::erase_if(inclusive.functions, [](const HotFunction& f) { return is_driver_frame(f.name); });
+  out << (markdown ? "\n#### " : "\n") << "Functions by inclusive samples (calls: samples through the call"
+      << (kernel_region ? "; kprof's driver hidden" : "") << ")\n"
+      << table(hot_functions_table(inclusive, top, true));
   out << (markdown ? "\n#### " : "\n") << "Source lines by samples\n" << table(hot_lines_table(h, top));
   return out.str();
 }
@@ -99,13 +105,14 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
           << " iteration(s) in " << format_fixed(run.region_seconds, 2) << " s, kernel region only\n";
     }
     out << "files: " << run.profile_file.string() << ", " << run.callgrind_file.string() << " (kcachegrind)\n"
-        << sample_tables(run, a->frequency, a->top, false);
+        << sample_tables(run, a->frequency, a->top, false, ctx.passthrough.empty());
     std::cout << out.str();
     if (!a->out_dir.empty()) {
       Run doc = new_run(ctx, a->threads);
       doc.set_section(CpuSection{{result}});
       for (const auto& path :
-           write_reports(doc, dir, "cpu", out.str(), "\n### cpu\n" + sample_tables(run, a->frequency, a->top, true)))
+           write_reports(doc, dir, "cpu", out.str(),
+                         "\n### cpu\n" + sample_tables(run, a->frequency, a->top, true, ctx.passthrough.empty())))
         if (!a->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";
     }
   });

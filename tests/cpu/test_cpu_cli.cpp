@@ -77,6 +77,11 @@ TEST(CpuCli, TextAndMarkdownReportsMatchTheirGoldens) {
   auto r = test::run_command(test::kprof_exe() + " cpu dot/scalar -s 200000 --seconds 0.5 -q -o " + dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::match_golden(test::golden_file("cpu_kernel.txt"), r.out), "") << r.out;
+  // The inclusive table starts at the kernel: none of kprof's driver (runner, CLI, main) above it.
+  const std::string inclusive = r.out.substr(r.out.find("Functions by inclusive"));
+  for (const char* driver : {"kprof::run_region", "kprof::cli::", "CLI::App", "  main\n", "__libc_start"})
+    EXPECT_EQ(inclusive.substr(0, inclusive.find("Source lines")).find(driver), std::string::npos) << driver << "\n"
+                                                                                                   << r.out;
   std::ifstream md(dir + "/cpu.md");
   std::string markdown((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
   auto cpu_part = markdown.find("### cpu\n");
