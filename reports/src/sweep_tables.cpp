@@ -25,19 +25,16 @@ std::vector<Size> sizes_in_order(const std::vector<const Result*>& results) {
   return out;
 }
 
-std::vector<std::string> crossovers_of(const std::string& label, const std::vector<const Result*>& results) {
-  const std::vector<Size> order = sizes_in_order(results);
-  if (order.size() < 2) return {};
+SizeSweep sweep_of(const std::string& family, DType dtype, const std::vector<const Result*>& results) {
+  SizeSweep sweep{family, dtype, sizes_in_order(results), {}};
   std::vector<sweep::Point> points;
   for (const Result* r : results) {
-    auto at = std::find(order.begin(), order.end(), r->size) - order.begin();
+    auto at = std::find(sweep.sizes.begin(), sweep.sizes.end(), r->size) - sweep.sizes.begin();
     points.push_back({r->variant, static_cast<std::int64_t>(at), r->time.median_ns});
   }
-  std::vector<std::string> out;
   for (const sweep::Crossover& c : sweep::crossovers(points))
-    out.push_back(label + ": " + c.to + " overtakes " + c.from + " from " + order[c.x].str() + " (" + c.from +
-                  " best at " + order[c.previous_x].str() + ")");
-  return out;
+    sweep.crossovers.push_back({c.from, c.to, sweep.sizes[c.x], sweep.sizes[c.previous_x]});
+  return sweep;
 }
 
 std::string scientific(double value) {
@@ -64,14 +61,25 @@ Table dtype_ratio_table(const Run& run) {
 
 }  // namespace
 
-SweepReport sweep_report(const Run& run) {
+std::vector<SizeSweep> size_sweeps(const Run& run) {
   std::map<std::pair<std::string, DType>, std::vector<const Result*>> groups;
   for (const Result& r : run.results)
     if (r.status == Status::ok) groups[{r.family, r.dtype}].push_back(&r);
+  std::vector<SizeSweep> sweeps;
+  for (const auto& [key, results] : groups) {
+    SizeSweep sweep = sweep_of(key.first, key.second, results);
+    if (sweep.sizes.size() >= 2) sweeps.push_back(std::move(sweep));
+  }
+  return sweeps;
+}
+
+SweepReport sweep_report(const Run& run) {
   SweepReport report;
-  for (const auto& [key, results] : groups)
-    for (std::string& line : crossovers_of(key.first + " " + std::string(to_string(key.second)), results))
-      report.crossovers.push_back(std::move(line));
+  for (const SizeSweep& sweep : size_sweeps(run))
+    for (const auto& c : sweep.crossovers)
+      report.crossovers.push_back(sweep.family + " " + std::string(to_string(sweep.dtype)) + ": " + c.to +
+                                  " overtakes " + c.from + " from " + c.at.str() + " (" + c.from + " best at " +
+                                  c.previous.str() + ")");
   report.dtype_ratio = dtype_ratio_table(run);
   return report;
 }

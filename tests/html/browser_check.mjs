@@ -7,7 +7,7 @@
 // Expectations come from the Run documents themselves (--run), never from the page's own data blob.
 //
 // node browser_check.mjs --page DIR/index.html [--run DIR/run.json] [--expect-text TEXT]...
-//                        [--expect-chart-text TEXT]... [--expect-hottest FILE:KIND:LINE]... [--screenshot FILE.png] [--top-screenshot FILE.png]
+//                        [--expect-chart-text TEXT]... [--expect-hottest FILE:KIND:LINE]... [--expect-marks CHART:MARK:N]... [--screenshot FILE.png] [--top-screenshot FILE.png]
 // Exit 0 when every check passed, 1 with every failed check listed otherwise.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import process from 'node:process';
 import puppeteer from 'puppeteer-core';
 
 function parseArgs(argv) {
-  const args = {texts: [], chartTexts: [], hottest: [], runs: []};
+  const args = {texts: [], chartTexts: [], hottest: [], marks: [], runs: []};
   for (let i = 2; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error('missing value for ' + flag);
@@ -24,6 +24,7 @@ function parseArgs(argv) {
     else if (flag === '--expect-text') args.texts.push(value);
     else if (flag === '--expect-chart-text') args.chartTexts.push(value);
     else if (flag === '--expect-hottest') args.hottest.push(value);
+    else if (flag === '--expect-marks') args.marks.push(value);
     else if (flag === '--screenshot') args.screenshot = path.resolve(value);
     else if (flag === '--top-screenshot') args.topScreenshot = path.resolve(value);
     else throw new Error('unknown option ' + flag);
@@ -85,7 +86,17 @@ function expectedCounts(runFiles) {
     families.set(r.family, f);
     if (r.status === 'ok' && r.flops > 0 && r.bytes > 0 && r.gflops > 0) roofline += 1;
   }
-  return {families, roofline};
+  // A family and dtype timed at two sizes or more has a sweep chart with a point per timed result.
+  const sweeps = new Map();
+  for (const r of results.filter((r) => r.status === 'ok')) {
+    const chart = 'sweep-' + r.family + '-' + r.dtype;
+    const s = sweeps.get(chart) || {points: 0, sizes: new Set()};
+    s.points += 1;
+    s.sizes.add(JSON.stringify(r.size));
+    sweeps.set(chart, s);
+  }
+  const swept = new Map([...sweeps].filter(([, s]) => s.sizes.size >= 2).map(([c, s]) => [c, s.points]));
+  return {families, roofline, sweeps: swept};
 }
 
 async function checkMarks(page, expected) {
@@ -110,6 +121,11 @@ async function checkMarks(page, expected) {
           rows.skipped === want.skipped,
           `${chart}: table of ${want.all} rows (${want.wrong} wrong, ${want.failed} failed, ${want.skipped} skipped) ` +
           `expected, got ${JSON.stringify(rows)}`);
+  }
+  for (const [chart, want] of expected.sweeps) {
+    const points = await page.evaluate(marks, chart, 'points_marks');
+    check(points.items.length === want && points.svg === want,
+          `${chart}: ${want} points (one per timed variant and size) expected, scenegraph ${points.items.length}, SVG ${points.svg}`);
   }
   if (expected.families.size) {
     const points = await page.evaluate(marks, 'roofline', 'points_marks');
@@ -159,6 +175,13 @@ async function main() {
             ` (found ${JSON.stringify(found)})`);
     }
     await checkMarks(page, expectedCounts(args.runs));
+    // CHART:MARK:N — the chart draws N marks of its layer MARK (e.g. a sweep's crossover rules).
+    for (const want of args.marks) {
+      const [chart, mark, n] = want.split(':');
+      const got = await page.evaluate(marks, chart, mark + '_marks');
+      check(got.items.length === Number(n) && got.svg === Number(n),
+            `${chart}: ${n} ${mark} expected, scenegraph ${got.items.length}, SVG ${got.svg}`);
+    }
     if (args.screenshot) await page.screenshot({path: args.screenshot, fullPage: true});
     if (args.topScreenshot) await page.screenshot({path: args.topScreenshot});  // the first screen (README)
   } finally {

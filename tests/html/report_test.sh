@@ -51,6 +51,26 @@ $check --page "$page" --run "$work/full/run.json" --expect-text "Variants side b
   --expect-text "Annotated source" --expect-hottest "nmf_scalar.cpp:ns:$hottest" --screenshot "$work/screenshot.png" \
   --top-screenshot "$work/screenshot-top.png"  # docs/report.png is a copy of it
 
+step "a size sweep: throughput against size per variant, a rule where the fastest variant changes"
+"$kprof" run gemm/scalar,blas -s 4,8,16,32,64 -t f64 --rounds 3 --min-time-ms 1 -q -f none --out "$work/sweep"
+"$kprof" report "$work/sweep" >/dev/null
+# The crossovers counted from run.json itself: how often the fastest variant changes as work grows.
+crossings=$(python3 - "$work/sweep/run.json" <<'PY'
+import json, sys
+rows = [r for r in json.load(open(sys.argv[1]))["results"] if r["status"] == "ok"]
+best = {}
+for r in rows:
+    key = r["flops"]
+    if key not in best or r["time"]["median_ns"] < best[key][0]:
+        best[key] = (r["time"]["median_ns"], r["variant"])
+order = [best[k][1] for k in sorted(best)]
+print(sum(1 for a, b in zip(order, order[1:]) if a != b))
+PY
+)
+echo "crossovers in run.json: $crossings"
+$check --page "$work/sweep/index.html" --run "$work/sweep/run.json" --expect-text "Sweeps" \
+  --expect-marks "sweep-gemm-f64:crossovers:$crossings"
+
 step "a folder without kprof documents: exit 2 with the reason"
 mkdir -p "$work/empty"
 echo '{"name": "not kprof"}' >"$work/empty/package.json"

@@ -371,6 +371,51 @@
     }
   }
 
+  // ---- sweeps ------------------------------------------------------------------------------------
+  // Throughput against size, one line per variant, the sizes in the order the sweep grows; a rule
+  // where the fastest variant changes.
+  function sweepSpec(sweep, rows, metric) {
+    const crossings = sweep.crossovers.map((c) => ({size: c.size, label: c.to + ' overtakes ' + c.from}));
+    const x = {field: 'size', type: 'ordinal', sort: sweep.sizes, title: 'size (in the order of work per call)',
+               axis: {labelAngle: -30}};
+    return {
+      width: 620, height: 260,
+      layer: [
+        {data: {values: rows}, name: 'lines', mark: {type: 'line'},
+         encoding: {x: x, y: {field: 'value', type: 'quantitative', title: metric},
+                    color: {field: 'variant', type: 'nominal'}}},
+        {data: {values: rows}, name: 'points', mark: {type: 'point', filled: true},
+         encoding: {x: x, y: {field: 'value', type: 'quantitative'}, color: {field: 'variant', type: 'nominal'},
+                    tooltip: [{field: 'variant'}, {field: 'size'}, {field: 'value', title: metric, format: '.3~g'},
+                              {field: 'median_ns', title: 'median ns', format: '.4~g'}]}},
+        {data: {values: crossings}, name: 'crossovers', mark: {type: 'rule', strokeDash: [4, 3], color: '#444'},
+         encoding: {x: x, tooltip: [{field: 'label', title: 'crossover'}]}},
+        {data: {values: crossings}, name: 'crossover_labels',
+         mark: {type: 'text', align: 'left', baseline: 'top', dx: 3, y: 2, fontSize: 10, color: '#444'},
+         encoding: {x: x, text: {field: 'label'}}},
+      ],
+    };
+  }
+
+  function sweeps(data) {
+    const list = data.sweeps || [];
+    if (!list.length) return;  // one size per family: the variants side by side say it all
+    const s = section('sweeps', 'Sweeps',
+      'Each family measured at several sizes: throughput against size per variant, and where the fastest ' +
+      'variant changes (dashed: from this size on the named variant is fastest).');
+    for (const sweep of list) {
+      const rows = (data.results || []).filter((r) => r.family === sweep.family && r.dtype === sweep.dtype &&
+                                                 r.status === 'ok' && sweep.sizes.includes(r.size));
+      if (!rows.length) continue;
+      s.appendChild(el('h3', {text: sweep.family + ' · ' + sweep.dtype}));
+      if (sweep.crossovers.length)
+        s.appendChild(el('ul', {}, sweep.crossovers.map((c) => el('li', {'data-crossover': c.size,
+          text: c.to + ' overtakes ' + c.from + ' from ' + c.size + ' (' + c.from + ' fastest at ' + c.previous + ')'}))));
+      else s.appendChild(el('p', {class: 'kprof-lead', text: 'The same variant is fastest at every size.'}));
+      chart(s, 'sweep-' + sweep.family + '-' + sweep.dtype, sweepSpec(sweep, rows, rows[0].metric));
+    }
+  }
+
   // ---- annotated source ------------------------------------------------------------------------
   // One figure of a column, as its kind reads best.
   function fmtFigure(kind, value) {
@@ -504,7 +549,7 @@
     const data = JSON.parse(document.getElementById('kprof-data').textContent);
     header(data);
     leftOut(data);
-    for (const part of [variants, roofline, flames, sources, memory, machine]) {
+    for (const part of [variants, roofline, sweeps, flames, sources, memory, machine]) {
       try {
         part(data);
       } catch (error) {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "kprof/reports/run_json.h"
+#include "kprof/reports/sweep_tables.h"
 #include "profiles_data.h"
 #include "source_view.h"
 
@@ -118,6 +119,20 @@ json roofs(const MachinePeak& peak) {
   return lines;
 }
 
+// The size sweeps of the folder's main run, for the sweep charts (points come from `results`).
+json sweeps_json(const Run& run) {
+  json out = json::array();
+  for (const SizeSweep& sweep : size_sweeps(run)) {
+    json sizes = json::array(), crossovers = json::array();
+    for (const Size& size : sweep.sizes) sizes.push_back(size.str());
+    for (const auto& c : sweep.crossovers)
+      crossovers.push_back({{"from", c.from}, {"to", c.to}, {"size", c.at.str()}, {"previous", c.previous.str()}});
+    out.push_back(
+        {{"family", sweep.family}, {"dtype", to_string(sweep.dtype)}, {"sizes", sizes}, {"crossovers", crossovers}});
+  }
+  return out;
+}
+
 json peak_json(const MachinePeak& p) {
   return {{"f64_gflops", p.f64_gflops},
           {"f32_gflops", p.f32_gflops},
@@ -147,6 +162,7 @@ json page_data(const Documents& documents, const std::filesystem::path& dir, con
     data["environment"] = environment_json(run->environment);
     data["peak"] = peak_json(run->peak);
     data["roofs"] = roofs(run->peak);
+    data["sweeps"] = sweeps_json(*run);
   }
   return data;
 }

@@ -19,4 +19,19 @@ struct SweepReport {
 
 SweepReport sweep_report(const Run& run);
 
+// A size sweep of one family at one dtype: its sizes in the order the sweep grows (by work per
+// call) and where the fastest variant changes. Only families measured at two sizes or more.
+struct SizeSweep {
+  std::string family;
+  DType dtype = DType::f64;
+  std::vector<Size> sizes;
+  struct Crossover {
+    std::string from, to;  // `to` is fastest from `at` on; `from` was fastest at `previous`
+    Size at, previous;
+  };
+  std::vector<Crossover> crossovers;
+};
+
+std::vector<SizeSweep> size_sweeps(const Run& run);
+
 }  // namespace kprof
