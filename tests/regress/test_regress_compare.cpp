@@ -9,6 +9,7 @@
 #include "kprof/regress/compare.h"
 #include "kprof/regress/render.h"
 #include "kprof/reports/callgrind_writer.h"
+#include "kprof/reports/markup.h"
 #include "kprof/sections.h"
 #include "support/process.h"
 
@@ -294,7 +295,7 @@ TEST(Render, EveryFormatCarriesTheExplanation) {
   EXPECT_NE(xml.find("<failure message=\"wall time"), std::string::npos) << xml;
   EXPECT_EQ(to_json(c)["regressions"], 1);
   EXPECT_EQ(escape_annotation("a%b\nc"), "a%25b%0Ac");
-  EXPECT_EQ(escape_xml("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+  EXPECT_EQ(escape_markup("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "kprof/reports/markup.h"
 #include "page_assets.h"
 
 namespace kprof::html {
@@ -28,29 +29,6 @@ std::string data_text(const nlohmann::json& data) {
   std::string text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   replace_all(text, "<", "\\u003c");
   return text;
-}
-
-std::string html_escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string library_scripts(const std::vector<ScriptLibrary>& libraries) {
@@ -89,7 +67,7 @@ std::string fill_slots(std::string_view page, const std::map<std::string, std::s
 
 std::string render_page(const std::string& title, const nlohmann::json& data,
                         const std::vector<ScriptLibrary>& libraries) {
-  return fill_slots(kPageHtml, {{"TITLE", html_escaped(title)},
+  return fill_slots(kPageHtml, {{"TITLE", escape_markup(title)},
                                 {"STYLE", std::string(kPageCss)},
                                 {"DATA", data_text(data)},
                                 {"LIBRARIES", library_scripts(libraries)},

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "kprof/reports/markup.h"
 #include "kprof/reports/tables.h"
 
 namespace kprof::regress {
@@ -103,36 +104,6 @@ std::string escape_annotation(const std::string& s) {
   return out;
 }
 
-std::string escape_xml(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters even escaped.
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' && ch != '\r')
-          out += '?';
-        else
-          out += ch;
-    }
-  }
-  return out;
-}
-
 std::string render_text(const Comparison& c) {
   std::string s = "kprof regress: " + headline(c) + "\n";
   s += "baseline: " + c.baseline_source + (c.baseline_commit.empty() ? "" : " @ " + short_commit(c.baseline_commit)) +
@@ -213,20 +184,20 @@ std::string render_junit(const Comparison& c) {
   for (const auto& b : c.benchmarks) {
     if (b.is_new) {
       ++tests;
-      cases += "    <testcase classname=\"kprof." + escape_xml(b.family) + "\" name=\"" + escape_xml(b.key) +
+      cases += "    <testcase classname=\"kprof." + escape_markup(b.family) + "\" name=\"" + escape_markup(b.key) +
                "\"><skipped message=\"new benchmark: not in the baseline\"/></testcase>\n";
       continue;
     }
     for (const auto& f : b.findings) {
       ++tests;
-      cases += "    <testcase classname=\"kprof." + escape_xml(b.family.empty() ? "sections" : b.family) +
-               "\" name=\"" + escape_xml(b.key + " " + std::string(to_string(f.metric))) + "\">";
+      cases += "    <testcase classname=\"kprof." + escape_markup(b.family.empty() ? "sections" : b.family) +
+               "\" name=\"" + escape_markup(b.key + " " + std::string(to_string(f.metric))) + "\">";
       if (f.verdict == Verdict::regression) {
         ++failures;
-        cases += "<failure message=\"" + escape_xml(f.explanation) + "\" type=\"regression\">" +
-                 escape_xml(full_explanation(b, f, "\n")) + "</failure>";
+        cases += "<failure message=\"" + escape_markup(f.explanation) + "\" type=\"regression\">" +
+                 escape_markup(full_explanation(b, f, "\n")) + "</failure>";
       } else {
-        cases += "<system-out>" + escape_xml(f.explanation) + "</system-out>";
+        cases += "<system-out>" + escape_markup(f.explanation) + "</system-out>";
       }
       cases += "</testcase>\n";
     }
@@ -238,7 +209,7 @@ std::string render_junit(const Comparison& c) {
        std::to_string(failures) + "\" errors=\"0\">\n";
   if (!c.warnings.empty()) {
     s += "    <system-err>";
-    for (const auto& w : c.warnings) s += escape_xml(w) + "\n";
+    for (const auto& w : c.warnings) s += escape_markup(w) + "\n";
     s += "</system-err>\n";
   }
   s += cases + "  </testsuite>\n</testsuites>\n";

@@ -17,8 +17,7 @@ std::string render_annotations(const Comparison& c);
 std::string render_junit(const Comparison& c);
 nlohmann::json to_json(const Comparison& c);
 
-// Escapes for GitHub workflow command data (% \r \n) and XML text/attributes.
+// Escapes for GitHub workflow command data (% \r \n); XML text goes through escape_markup.
 std::string escape_annotation(const std::string& s);
-std::string escape_xml(const std::string& s);
 
 }  // namespace kprof::regress
