@@ -2,7 +2,6 @@
 #include "kprof/reports/sweep_tables.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <tuple>
 
@@ -37,12 +36,6 @@ SizeSweep sweep_of(const std::string& family, DType dtype, const std::vector<con
   return sweep;
 }
 
-std::string scientific(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2e", value);
-  return buf;
-}
-
 Table dtype_ratio_table(const Run& run) {
   Table t{{"variant", "size", "f64/f32 time", "error f32", "error f64"}, {true, true}, {}};
   std::map<std::string, const Result*> f64;
@@ -53,8 +46,8 @@ Table dtype_ratio_table(const Run& run) {
     auto it = f64.find(r.family + "/" + r.variant + "/" + r.size.str());
     if (it == f64.end() || r.time.median_ns <= 0) continue;
     t.rows.push_back({r.family + "/" + r.variant, r.size.str(),
-                      format_fixed(it->second->time.median_ns / r.time.median_ns, 2) + "x", scientific(r.max_rel_error),
-                      scientific(it->second->max_rel_error)});
+                      format_fixed(it->second->time.median_ns / r.time.median_ns, 2) + "x",
+                      format_error(r.max_rel_error), format_error(it->second->max_rel_error)});
   }
   return t;
 }

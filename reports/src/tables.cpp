@@ -9,12 +9,7 @@
 namespace kprof {
 namespace {
 
-std::string cell_error(const Result& r) {
-  if (r.status == Status::skipped) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1e", r.max_rel_error);
-  return buf;
-}
+std::string cell_error(const Result& r) { return r.status == Status::skipped ? "-" : format_error(r.max_rel_error); }
 
 std::string status_cell(const Result& r) {
   if (r.status == Status::ok) return "ok";
@@ -85,6 +80,12 @@ std::vector<const Result*> not_ok(const Run& run) {
 }
 
 }  // namespace
+
+std::string format_error(double relative_error) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1e", relative_error);
+  return buf;
+}
 
 std::string format_fixed(double value, int decimals) {
   char buf[64];

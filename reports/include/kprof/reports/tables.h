@@ -14,6 +14,7 @@ std::string render_markdown(const Run& run);
 std::string format_duration_ns(double ns);  // "812 ns", "3.41 us", "12.7 ms", "1.20 s"
 std::string format_fixed(double value, int decimals);
 std::string format_signed_pct(double pct, int decimals = 1);  // "+3.2%", "-0.5%", "+0.0%"
+std::string format_error(double relative_error);              // "4.5e-16": a variant's max relative error, everywhere
 std::string format_bytes(double bytes);  // "512 B", "3.50 KiB", "12.3 MiB", "-1.00 MiB" (binary units)
 
 // A table with a header row; columns right-aligned except those listed as left-aligned.
