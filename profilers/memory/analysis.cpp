@@ -232,20 +232,8 @@ std::vector<Frame> full_stack(Symbolizer& sym, const StackStats& s) {
   return out;
 }
 
-}  // namespace
-
-MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOptions& options) {
-  TraceFile trace(path);
-  Totals totals;
-  bool complete = trace.visit(totals);
-  Replay replay(totals.peak_offset, totals.time, options.timeline_points);
-  trace.visit(replay);
-  if (replay.timeline.back().time_bytes != replay.time) replay.timeline.push_back({replay.time, replay.heap});
-
-  MemoryReport r;
-  r.name = options.name;
-  r.iterations = options.iterations;
-  r.truncated = !complete;
+// The trace's totals, with what was leaked and what was live at the peak charged to its stack.
+void add_totals(Totals& totals, const Replay& replay, MemoryReport& r) {
   r.peak_bytes = totals.peak;
   r.bytes_allocated = totals.bytes;
   r.allocations = totals.allocations;
@@ -263,12 +251,10 @@ MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOpti
   }
   for (int e = 0; e < static_cast<int>(Entry::count_); ++e)
     if (totals.calls[e]) r.calls[kEntryNames[e]] = totals.calls[e];
-  r.timeline = std::move(replay.timeline);
+}
 
-  Symbolizer sym;
-  for (const auto& [epoch, module] : totals.modules) sym.add_module({module.path, module.base}, epoch);
-
-  // Stacks that allocated, merged by call site.
+// Stacks that allocated, merged by call site: the largest by bytes, and those live at the peak.
+void add_sites(const Totals& totals, Symbolizer& sym, std::size_t max_sites, MemoryReport& r) {
   std::map<SiteKey, MemorySite> sites;
   for (const StackStats& s : totals.stacks) {
     if (s.count == 0) continue;
@@ -289,10 +275,12 @@ MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOpti
     if (s.peak_bytes) r.peak_sites.push_back(s);
   std::stable_sort(r.peak_sites.begin(), r.peak_sites.end(),
                    [](const MemorySite& a, const MemorySite& b) { return a.peak_bytes > b.peak_bytes; });
-  if (r.sites.size() > options.max_sites) r.sites.resize(options.max_sites);
-  if (r.peak_sites.size() > options.max_sites) r.peak_sites.resize(options.max_sites);
+  if (r.sites.size() > max_sites) r.sites.resize(max_sites);
+  if (r.peak_sites.size() > max_sites) r.peak_sites.resize(max_sites);
+}
 
-  // Full stacks of what was live at the peak (the massif tree and "the peak and its stack").
+// Full stacks of what was live at the peak (the massif tree and "the peak and its stack").
+void add_peak_stacks(const Totals& totals, Symbolizer& sym, MemoryReport& r) {
   std::vector<const StackStats*> holders;
   for (const StackStats& s : totals.stacks)
     if (s.at_peak) holders.push_back(&s);
@@ -301,6 +289,29 @@ MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOpti
     if (r.peak_stacks.size() == 50) break;
     r.peak_stacks.push_back(MemoryStack{full_stack(sym, *s), s->at_peak, s->at_peak_count});
   }
+}
+
+}  // namespace
+
+MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOptions& options) {
+  TraceFile trace(path);
+  Totals totals;
+  bool complete = trace.visit(totals);
+  Replay replay(totals.peak_offset, totals.time, options.timeline_points);
+  trace.visit(replay);
+  if (replay.timeline.back().time_bytes != replay.time) replay.timeline.push_back({replay.time, replay.heap});
+
+  MemoryReport r;
+  r.name = options.name;
+  r.iterations = options.iterations;
+  r.truncated = !complete;
+  add_totals(totals, replay, r);
+  r.timeline = std::move(replay.timeline);
+
+  Symbolizer sym;
+  for (const auto& [epoch, module] : totals.modules) sym.add_module({module.path, module.base}, epoch);
+  add_sites(totals, sym, options.max_sites, r);
+  add_peak_stacks(totals, sym, r);
   return r;
 }
 

@@ -45,6 +45,8 @@ T dot(const std::vector<T>& x, const std::vector<T>& y) {
 
 inline namespace KPROF_NMF_FLAVOUR {
 
+// One function, statement for statement the seed's _nls_subproblem (longer than ~60 lines on
+// purpose): its line table is meant to be read next to the seed's %lprun output line for line.
 template <class T>
 void nls_blas(NmfProblem<T>& p) {
   KPROF_FUNCTION;

@@ -9,6 +9,8 @@ namespace kprof::targets::nmf {
 
 inline namespace KPROF_NMF_FLAVOUR {
 
+// One function, statement for statement the seed's _nls_subproblem (longer than ~60 lines on
+// purpose): its line table is meant to be read next to the seed's %lprun output line for line.
 template <class T>
 void nls_eigen(NmfProblem<T>& p) {
   KPROF_FUNCTION;

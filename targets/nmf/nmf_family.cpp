@@ -12,6 +12,8 @@ namespace kprof::targets::nmf {
 
 std::string eigen_code_path();  // nmf_eigen.cpp
 
+// One function, statement for statement the seed's _nls_subproblem (longer than ~60 lines on
+// purpose): its line table is meant to be read next to the seed's %lprun output line for line.
 template <class T>
 void nls_reference(NmfProblem<T>& p) {
   // The same algorithm in double, run much further (relative tol 1e-12): the minimiser is unique,
