@@ -1,6 +1,7 @@
 // kprof::main: the command line as a library. Subcommands live in their own files (commands.h).
 #include "kprof/main.h"
 
+#include <cerrno>
 #include <cstring>
 #include <iostream>
 
@@ -65,6 +66,15 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "kprof: internal error (a bug in kprof; please report it): " << e.what() << "\n";
     return kExitInternal;
+  }
+  // Standard output is checked like any file kprof writes: `kprof run -f json > run.json` on a full
+  // disk must fail, not pass with nothing written (exit 2, as for an unwritable -o folder).
+  // The reason is errno as the failed write left it (the stream keeps no error code of its own).
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "kprof: error: could not write to standard output"
+              << (errno ? std::string(" (") + std::strerror(errno) + ")" : std::string()) << "\n";
+    return kExitUsage;
   }
   return ctx.exit_code;
 }

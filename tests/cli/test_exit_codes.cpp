@@ -38,6 +38,14 @@ TEST(ExitCodes, TwoForBadInput) {
   EXPECT_NE(r.err.find("bad size"), std::string::npos) << r.err;
 }
 
+// A full device behind stdout (`kprof run -f json > run.json` on a full disk) is a failure that
+// says so, not exit 0 with nothing written.
+TEST(ExitCodes, TwoWhenStandardOutputCannotBeWritten) {
+  ProcessResult r = run_command(kprof_exe() + " list > /dev/full");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("could not write to standard output (No space left on device)"), std::string::npos) << r.err;
+}
+
 TEST(ExitCodes, ThreeWhenADrivenToolIsMissingOrFails) {
   ProcessResult no_valgrind = run_command("PATH=/nonexistent " + kprof_exe() + " callgrind dot/scalar -s 100");
   EXPECT_EQ(no_valgrind.exit_code, 3) << no_valgrind.err;
