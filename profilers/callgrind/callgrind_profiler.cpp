@@ -100,9 +100,9 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
   auto valgrind = require_valgrind();
   ensure_writable_dir(options.out_dir);
   const std::string name = callgrind_file_name(t);
-  const auto tmp = options.out_dir / (".tmp." + name);
-  const auto log = options.out_dir / (".tmp." + name + ".log");
-  const auto report = options.out_dir / (".tmp." + name + ".json");
+  const auto tmp = temporary_name_for(options.out_dir / name);
+  const auto log = temporary_name_for(options.out_dir / (name + ".log"));
+  const auto report = temporary_name_for(options.out_dir / (name + ".json"));
   // Valgrind (up to 3.22 at least) does not emulate AVX-512 and hides it from CPUID, so such a
   // variant would only fail inside valgrind with a confusing log: say why up front instead.
   if (t.job.variant().isa == Isa::avx512)
@@ -136,8 +136,8 @@ CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const C
   auto valgrind = require_valgrind();
   ensure_writable_dir(options.out_dir);
   const std::string name = file_safe("callgrind.out." + std::filesystem::path(argv[0]).filename().string());
-  const auto tmp = options.out_dir / (".tmp." + name);
-  const auto log = options.out_dir / (".tmp." + name + ".log");
+  const auto tmp = temporary_name_for(options.out_dir / name);
+  const auto log = temporary_name_for(options.out_dir / (name + ".log"));
   RemoveOnExit cleanup({tmp, log});  // tmp is renamed away once it is complete
   auto args = valgrind_args(valgrind, options, tmp, log);
   if (!options.toggle_collect.empty()) {

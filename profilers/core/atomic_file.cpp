@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -19,6 +20,13 @@ namespace {
 std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
+
+std::filesystem::path temporary_name_for(const std::filesystem::path& final_path) {
+  static std::atomic<unsigned> counter{0};
+  const std::filesystem::path dir = final_path.has_parent_path() ? final_path.parent_path() : ".";
+  return dir / ("." + final_path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
+                std::to_string(counter++));
+}
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");

@@ -241,7 +241,7 @@ CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) 
   const std::string stem = file_safe(job.family().name + "." + job.variant().name + "." +
                                      std::string(to_string(job.dtype)) + "." + job.size.str());
   const auto prof = out_dir / ("cpu." + stem + ".prof");
-  const auto tmp = out_dir / (".tmp.cpu." + stem + ".prof");
+  const auto tmp = temporary_name_for(prof);
   RemoveOnExit cleanup({tmp});  // renamed away once the region has run
   CpuProfilerHooks hooks(tmp);
   // Without --iterations: enough calls to fill `seconds`, so that the profile holds about
@@ -262,7 +262,7 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   ensure_writable_dir(out_dir);
   const std::string stem = file_safe(std::filesystem::path(argv[0]).filename().string());
   const auto prof = std::filesystem::absolute(out_dir / ("cpu." + stem + ".prof"));
-  const auto tmp = std::filesystem::absolute(out_dir / (".tmp.cpu." + stem + ".prof"));
+  const auto tmp = temporary_name_for(prof);
   RemoveOnExit cleanup({tmp});  // renamed away once the program has written it
   Command command;
   command.argv = argv;

@@ -95,7 +95,7 @@ TEST(CallgrindCli, Avx512VariantIsRefusedCleanly) {
   EXPECT_NE(c.out.find("dot/simd-avx512"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("skipped"), std::string::npos) << c.out;
   for (const auto& entry : std::filesystem::directory_iterator(dir))
-    EXPECT_NE(entry.path().filename().string().rfind(".tmp.", 0), 0u) << "temporary left: " << entry.path();
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << "temporary left: " << entry.path();
 }
 
 TEST(CallgrindCli, ProgramWithToggleCollect) {

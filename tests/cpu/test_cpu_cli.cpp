@@ -2,6 +2,7 @@
 // function, symbolised to source lines, and the Run section and callgrind file are written.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -87,6 +88,17 @@ TEST(CpuCli, TextAndMarkdownReportsMatchTheirGoldens) {
   auto cpu_part = markdown.find("### cpu\n");
   ASSERT_NE(cpu_part, std::string::npos) << markdown;
   EXPECT_EQ(test::match_golden(test::golden_file("cpu_kernel.md"), markdown.substr(cpu_part)), "") << markdown;
+}
+
+// Two kprof cpu of one kernel into one folder at the same time: each has its own temporary profile
+// (the fixed name made one fail with "cannot rename ... No such file"), and none is left behind.
+TEST(CpuCli, TwoRunsIntoOneFolderDoNotCollide) {
+  auto dir = test::fresh_dir("cpu_cli_concurrent");
+  const std::string one = test::kprof_exe() + " cpu dot/scalar -s 20000 --seconds 0.5 -q -o " + dir + " >/dev/null";
+  auto r = test::run_command(one + " & first=$!; " + one + "; second=$?; wait $first; echo \"$? $second\"");
+  EXPECT_EQ(r.out, "0 0\n") << r.err;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << "temporary left: " << entry.path();
 }
 
 TEST(CpuCli, BadInputExitsWithTwo) {

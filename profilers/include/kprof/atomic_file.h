@@ -39,6 +39,11 @@ class RemoveOnExit {
   std::vector<std::filesystem::path> paths_;
 };
 
+// A name for the temporary file a tool (valgrind, gperftools) writes before kprof renames it to
+// `final_path`: `<folder>/.<name>.tmp.<pid>.<n>`, next to it (so the rename is atomic) and unique
+// to this process and call, so that two kprof runs into one folder never take each other's file.
+std::filesystem::path temporary_name_for(const std::filesystem::path& final_path);
+
 // A new empty folder `<$TMPDIR or /tmp>/<prefix>XXXXXX`; UsageError when it cannot be created.
 std::filesystem::path make_scratch_dir(const std::string& prefix);
 
