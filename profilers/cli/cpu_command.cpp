@@ -88,8 +88,9 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
       result = cpu_program_entry(ctx.passthrough, run, a->top);
       // A program that failed is still reported (its status in the section), and kprof then exits 3
       // as `kprof mem --` does: the program could not do its job.
+      // Why kprof exits 3 is an error, said even with -q (as kprof mem does), not progress.
       if (run.exit_status != 0) ctx.exit_code = kExitToolFailed;
-      if (run.exit_status != 0 && !a->quiet)
+      if (run.exit_status != 0)
         std::cerr << "kprof: " << ctx.passthrough[0] << " exited with status " << run.exit_status
                   << "; reporting what was recorded (exit_status in the cpu section), then exiting " << kExitToolFailed
                   << "\n";
