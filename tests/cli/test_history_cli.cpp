@@ -61,5 +61,47 @@ TEST(HistoryCli, RunsAndShowMatchGolden) {
   EXPECT_EQ(match_golden(golden_file("history_show_fail.txt"), fail.out), "") << fail.out;
 }
 
+// Another application's SQLite file is refused (exit 2, its tables named) and left as it was.
+TEST(HistoryCli, RefusesAnotherApplicationsDatabase) {
+  const fs::path dir = fresh_dir("history_cli_foreign");
+  const fs::path db = dir / "app.sqlite";
+  ProcessResult make = run_command(
+      "python3 -c \"import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+      "c.execute('CREATE TABLE users(name TEXT)'); c.commit()\" '" +
+      db.string() + "'");
+  ASSERT_EQ(make.exit_code, 0) << make.err;
+  ProcessResult runs = run_command(kprof_exe() + " history --db '" + db.string() + "' runs");
+  EXPECT_EQ(runs.exit_code, 2) << runs.out;
+  EXPECT_NE(runs.err.find("another application (tables: users)"), std::string::npos) << runs.err;
+  ProcessResult tables = run_command(
+      "python3 -c \"import sqlite3, sys; print(sorted(r[0] for r in sqlite3.connect("
+      "sys.argv[1]).execute('SELECT name FROM sqlite_master WHERE type = \\\"table\\\"')))\" '" +
+      db.string() + "'");
+  EXPECT_EQ(tables.out, "['users']\n") << tables.err;
+}
+
+// Six first writers to a new database at once: every run is recorded (the creation of kprof's
+// tables raced: "UNIQUE constraint failed: meta.key", a run lost).
+TEST(HistoryCli, ConcurrentFirstWritersAllRecord) {
+  const fs::path dir = fresh_dir("history_cli_concurrent");
+  ProcessResult run = run_command(kprof_exe() +
+                                  " run dot/scalar -s 1000 -t f64 --rounds 1 --min-time-ms 0.1 -q "
+                                  "--format none -o '" +
+                                  dir.string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string record = kprof_exe() + " history --db '" + (dir / "new.sqlite").string() +
+                             "' record --branch main '" + (dir / "run.json").string() + "' >/dev/null";
+  std::string script = "pids=; for i in 1 2 3 4 5 6; do " + record +
+                       " & pids=\"$pids $!\"; done; failed=0; "
+                       "for p in $pids; do wait $p || failed=$((failed + 1)); done; echo $failed";
+  ProcessResult all = run_command(script);
+  EXPECT_EQ(all.out, "0\n") << all.err;
+  ProcessResult runs = run_command(kprof_exe() + " history --db '" + (dir / "new.sqlite").string() + "' runs");
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  int rows = 0;
+  for (std::size_t at = 0; (at = runs.out.find(" main ", at)) != std::string::npos; ++at) ++rows;
+  EXPECT_EQ(rows, 6) << runs.out;
+}
+
 }  // namespace
 }  // namespace kprof::test

@@ -121,21 +121,43 @@ HistoryDb::HistoryDb(const std::filesystem::path& path) : path_(path) {
   sqlite3_busy_timeout(db_, 10000);  // CI jobs may record concurrently
   try {
     exec("PRAGMA foreign_keys = ON;");
+    refuse_foreign_database();
+    // Created in one write transaction, the version row inserted only if absent: two first writers
+    // to a new database take turns (busy timeout) instead of failing on meta's primary key.
+    exec("BEGIN IMMEDIATE;");
     exec(kSchema);
+    Statement put(db_, path_, "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?1)");
+    put.bind(1, std::to_string(kHistorySchemaVersion)).step();
+    exec("COMMIT;");
     Statement get(db_, path_, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (get.step()) {
-      if (get.text(0) != std::to_string(kHistorySchemaVersion))
-        throw UsageError(path.string() + ": history schema_version " + get.text(0) +
-                         " is not supported (this kprof reads " + std::to_string(kHistorySchemaVersion) + ")");
-    } else {
-      Statement put(db_, path_, "INSERT INTO meta(key, value) VALUES('schema_version', ?1)");
-      put.bind(1, std::to_string(kHistorySchemaVersion)).step();
-    }
+    if (get.step() && get.text(0) != std::to_string(kHistorySchemaVersion))
+      throw UsageError(path.string() + ": history schema_version " + get.text(0) +
+                       " is not supported (this kprof reads " + std::to_string(kHistorySchemaVersion) + ")");
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
   }
+}
+
+// A database that already has tables but not kprof's (meta with a schema_version) belongs to another
+// application: kprof refuses it rather than adding its tables to it.
+void HistoryDb::refuse_foreign_database() const {
+  Statement tables(db_, path_,
+                   "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  std::string names;
+  bool has_meta = false;
+  while (tables.step()) {
+    has_meta |= tables.text(0) == "meta";
+    names += (names.empty() ? "" : ", ") + tables.text(0);
+  }
+  if (names.empty()) return;  // a new database
+  if (has_meta) {
+    Statement marker(db_, path_, "SELECT count(*) FROM meta WHERE key = 'schema_version'");
+    if (marker.step() && marker.text(0) != "0") return;
+  }
+  throw UsageError(path_.string() + " is an SQLite database of another application (tables: " + names +
+                   "), not a kprof history: give kprof a database of its own (--db or KPROF_HISTORY_DB)");
 }
 
 HistoryDb::~HistoryDb() { sqlite3_close(db_); }

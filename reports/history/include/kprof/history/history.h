@@ -67,6 +67,7 @@ class HistoryDb {
 
  private:
   void exec(const char* sql) const;
+  void refuse_foreign_database() const;
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
 };
