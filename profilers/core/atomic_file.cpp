@@ -65,6 +65,17 @@ void ensure_writable_dir(const std::filesystem::path& dir) {
 }
 
 std::string read_file(const std::filesystem::path& path) {
+  // Regular files only, of a bounded size: a folder given as a file is named as such (not called
+  // corrupt), and /dev/zero or a FIFO cannot make kprof read forever.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(status))
+    throw UsageError("cannot read '" + path.string() + "': it is a folder, not a file");
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw UsageError("cannot read '" + path.string() + "': not a regular file (a device, a pipe or a socket)");
+  constexpr std::uintmax_t kLargest = std::uintmax_t{4} << 30;
+  if (!ec && std::filesystem::exists(status) && std::filesystem::file_size(path, ec) > kLargest && !ec)
+    throw UsageError("cannot read '" + path.string() + "': larger than 4 GiB, more than any kprof document or profile");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError("cannot read '" + path.string() + "': " + errno_text());
   std::ostringstream s;

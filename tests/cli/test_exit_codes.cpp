@@ -38,6 +38,17 @@ TEST(ExitCodes, TwoForBadInput) {
   EXPECT_NE(r.err.find("bad size"), std::string::npos) << r.err;
 }
 
+// Inputs that are not files: named as what they are (a folder was called "corrupt"), and a device
+// is refused instead of read forever (`callgrind --annotate /dev/zero` never ended).
+TEST(ExitCodes, TwoForAFolderOrADeviceGivenAsAFile) {
+  ProcessResult folder = run_command(kprof_exe() + " callgrind --annotate /tmp");
+  EXPECT_EQ(folder.exit_code, 2);
+  EXPECT_NE(folder.err.find("'/tmp': it is a folder, not a file"), std::string::npos) << folder.err;
+  ProcessResult device = run_command("timeout 20 " + kprof_exe() + " callgrind --annotate /dev/zero");
+  EXPECT_EQ(device.exit_code, 2);
+  EXPECT_NE(device.err.find("'/dev/zero': not a regular file"), std::string::npos) << device.err;
+}
+
 // A full device behind stdout (`kprof run -f json > run.json` on a full disk) is a failure that
 // says so, not exit 0 with nothing written.
 TEST(ExitCodes, TwoWhenStandardOutputCannotBeWritten) {

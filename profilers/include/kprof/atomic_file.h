@@ -15,7 +15,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 // UsageError naming the folder otherwise. Commands call this before any work.
 void ensure_writable_dir(const std::filesystem::path& dir);
 
-// Reads a whole file; throws UsageError naming the path when it cannot.
+// Reads a whole regular file (at most 4 GiB); throws UsageError naming the path and why when it cannot
+// (missing, unreadable, a folder, a device or pipe, too large).
 std::string read_file(const std::filesystem::path& path);
 
 // A file name made of `text`: letters, digits and ._-= kept (a key's `n=1000` stays readable),
