@@ -254,6 +254,8 @@ Run read_run(const std::filesystem::path& path) {
   } catch (const json::parse_error& e) {
     throw UsageError(path.string() + ": not valid JSON (truncated or corrupt) at byte " + std::to_string(e.byte) +
                      ": " + e.what());
+  } catch (const json::exception& e) {  // valid syntax nlohmann cannot hold: a number like 1e400
+    throw UsageError(path.string() + ": not a usable JSON document: " + e.what());
   }
   return run_from_json(j, path.string());
 }

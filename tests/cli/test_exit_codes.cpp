@@ -49,6 +49,18 @@ TEST(ExitCodes, TwoForAFolderOrADeviceGivenAsAFile) {
   EXPECT_NE(device.err.find("'/dev/zero': not a regular file"), std::string::npos) << device.err;
 }
 
+// A number JSON's syntax allows but a double cannot hold: the file is named, exit 2 (was an
+// "internal error ... number overflow" naming no file).
+TEST(ExitCodes, TwoForANumberOutOfRangeNamingTheFile) {
+  const std::string dir = fresh_dir("exit_codes_overflow");
+  ProcessResult write = run_command("printf '{\"schema_version\": 1e400}' > '" + dir + "/big.json'");
+  ASSERT_EQ(write.exit_code, 0);
+  ProcessResult r =
+      run_command(kprof_exe() + " regress --baseline '" + dir + "/big.json' --current '" + dir + "/big.json'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("big.json: not a usable JSON document"), std::string::npos) << r.err;
+}
+
 // A full device behind stdout (`kprof run -f json > run.json` on a full disk) is a failure that
 // says so, not exit 0 with nothing written.
 TEST(ExitCodes, TwoWhenStandardOutputCannotBeWritten) {

@@ -85,6 +85,8 @@ NoiseProfile read_noise(const std::filesystem::path& path) {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     throw UsageError(path.string() + ": not valid JSON (truncated or corrupt) at byte " + std::to_string(e.byte));
+  } catch (const json::exception& e) {  // valid syntax nlohmann cannot hold: a number like 1e400
+    throw UsageError(path.string() + ": not a usable JSON document: " + e.what());
   }
   return noise_from_json(j, path.string());
 }
