@@ -239,14 +239,7 @@ void add_callgrind_command(CLI::App& app, Context& ctx) {
   CLI::App* sub = app.add_subcommand(
       "callgrind", "Count instructions of a kernel region (or a program after --) with valgrind's callgrind");
   sub->add_option("target", a->target, "family/variant (with --compare: family or a filter such as gemm/scalar,blas)");
-  sub->add_option("-s,--size", a->size, "size (default: the family's first default size)");
-  sub->add_option("-t,--dtype", a->dtype, "f32 or f64")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
-  sub->add_option("--iterations", a->iterations, "kernel calls inside the region")
-      ->capture_default_str()
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  sub->add_option("--threads", a->threads, "threads for BLAS and threaded variants")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+  add_job_options(sub, {a->size, a->dtype, a->iterations, a->threads}, "kernel calls inside the region");
   sub->add_flag("--cache-sim", a->cache_sim, "simulate caches (valgrind's simple model: I1/D1/LL misses)");
   sub->add_flag("--branch-sim", a->branch_sim, "simulate branch prediction");
   sub->add_option("-o,--out", a->out_dir,

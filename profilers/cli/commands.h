@@ -2,6 +2,7 @@
 // The subcommands of kprof's command line. Each lives in its own file and adds itself to the app
 // in main.cpp; a subcommand reports bad input by throwing UsageError (exit 2) and sets
 // Context::exit_code for anything else (1 = regression found).
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -30,6 +31,16 @@ void add_lines_command(CLI::App& app, Context& ctx);
 void add_regress_command(CLI::App& app, Context& ctx);
 void add_history_command(CLI::App& app, Context& ctx);
 void add_report_command(CLI::App& app, Context& ctx);
+
+// Where a command that profiles one kernel job (lines, mem, callgrind, cpu) keeps -s, -t,
+// --iterations and --threads; add_job_options declares the four options the same way for all.
+struct JobOptions {
+  std::string& size;
+  std::string& dtype;
+  std::int64_t& iterations;  // 0 as the default: the command decides (and says so in its help)
+  int& threads;
+};
+void add_job_options(CLI::App* sub, JobOptions options, const std::string& iterations_help);
 
 // A Run with environment, version, time, command and git commit filled in.
 Run new_run(const Context& ctx, int threads);

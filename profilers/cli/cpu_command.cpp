@@ -58,16 +58,11 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
   CLI::App* sub = app.add_subcommand(
       "cpu", "Sample a kernel region (or a program after --) with the gperftools CPU profiler, down to source lines");
   sub->add_option("target", a->target, "family/variant");
-  sub->add_option("-s,--size", a->size, "size (default: the family's first default size)");
-  sub->add_option("-t,--dtype", a->dtype, "f32 or f64")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
-  sub->add_option("--iterations", a->iterations, "kernel calls in the region (default: enough for --seconds)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  add_job_options(sub, {a->size, a->dtype, a->iterations, a->threads},
+                  "kernel calls in the region (default: enough for --seconds)");
   sub->add_option("--seconds", a->seconds, "how long the region runs when --iterations is not given")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 3600.0));
-  sub->add_option("--threads", a->threads, "threads for BLAS and threaded variants")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
   sub->add_option("--frequency", a->frequency, "samples per second (CPUPROFILE_FREQUENCY)")
       ->capture_default_str()
       ->check(CLI::Range(1, 4000));

@@ -144,14 +144,8 @@ void add_lines_command(CLI::App& app, Context& ctx) {
   CLI::App* sub = app.add_subcommand(
       "lines", "Line-level timings of an instrumented variant (KPROF_LINE markers), like line_profiler's %lprun");
   sub->add_option("target", args->target, "family/variant, e.g. nmf/scalar")->required();
-  sub->add_option("-s,--size", args->size, "size: 1024 | 64x1797x16 | m=64,n=1797 (default: the family's)");
-  sub->add_option("-t,--dtype", args->dtype, "f32 or f64")->capture_default_str();
-  sub->add_option("--iterations", args->iterations, "calls of the variant inside the region")
-      ->capture_default_str()
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants (hits and time summed over them)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+  add_job_options(sub, {args->size, args->dtype, args->iterations, args->threads},
+                  "calls of the variant inside the region");
   sub->add_option("-o,--out", args->out_dir, "folder for lines.json, lines.md, lines.txt and callgrind.out.lines");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()

@@ -151,14 +151,8 @@ void add_mem_command(CLI::App& app, Context& ctx) {
       "Examples:\n  kprof mem sgd/full-blas,chunked-blas -s rows=200000\n  kprof mem -o out -- ./my_program "
       "--its-flags");
   sub->add_option("filters", args->filters, "family/variant (or family/a,b); nothing when a program follows --");
-  sub->add_option("-s,--size", args->size, "size: 1024 | 1000x64 | n=1000,d=64 (default: the family's first)");
-  sub->add_option("-t,--dtype", args->dtype, "f32 or f64")->capture_default_str()->check(CLI::IsMember({"f32", "f64"}));
-  sub->add_option("--iterations", args->iterations, "calls of the variant inside the region")
-      ->capture_default_str()
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  sub->add_option("--threads", args->threads, "threads for BLAS and threaded variants")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+  add_job_options(sub, {args->size, args->dtype, args->iterations, args->threads},
+                  "calls of the variant inside the region");
   sub->add_option("-o,--out", args->out_dir, "folder for memory.json/.md/.txt and massif.<key>.out (ms_print)");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
