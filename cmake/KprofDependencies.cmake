@@ -1,7 +1,6 @@
 # Every dependency comes from Debian packages (scripts/setup.sh installs them); nothing is
 # downloaded at build time.
 find_package(Threads REQUIRED)
-find_package(fmt REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(benchmark REQUIRED)

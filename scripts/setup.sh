@@ -11,8 +11,8 @@ packages=(
   valgrind google-perftools libgoogle-perftools-dev libunwind-dev libdw-dev libelf-dev
   # kernels: BLAS and Eigen
   libopenblas-dev libeigen3-dev
-  # libraries: tests, benchmarks, command line, JSON, formatting, history
-  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev
+  # libraries: tests, benchmarks, command line, JSON, history
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
   # test-only tools: JSON Schema validation of run.json; the browser that loads `kprof report`'s page
   python3 python3-jsonschema chromium
 )

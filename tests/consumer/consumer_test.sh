@@ -13,13 +13,27 @@ else
 fi
 cmake -S "$src/tests/consumer" -B "$work/build" -G Ninja "${args[@]}" >/dev/null
 cmake --build "$work/build" -j"$(nproc)" >/dev/null
-out=$("$work/build/my_kernels" run user_axpy -s 1000 -t f64 --rounds 3 --min-time-ms 1 -q --format json)
+bin="$work/build/my_kernels"
+out=$("$bin" run user_axpy -s 1000 -t f64 --rounds 3 --min-time-ms 1 -q --format json)
 echo "$out" | grep -q '"family": "user_axpy"'
 echo "$out" | grep -q '"status": "ok"'
 # The user's binary has only the user's families, and every kprof subcommand.
-"$work/build/my_kernels" list | grep -q '^user_axpy:'
-if "$work/build/my_kernels" run gemm >/dev/null 2>&1; then
+"$bin" list | grep -q '^user_axpy:'
+if "$bin" run gemm >/dev/null 2>&1; then
   echo "unexpected: built-in families leaked into the consumer binary" >&2
   exit 1
 fi
+# kprof_add_kernels linked the memory hooks: `mem` traces the scratch copy (8000 bytes a call).
+mem=$("$bin" mem user_axpy/scratch -s 1000 -t f64 --format json)
+echo "$mem" | grep -Eq '"bytes_allocated": [1-9]' || { echo "mem: no allocation seen: $mem" >&2; exit 1; }
+# ... and the instrumented flavour next to it: `lines` times the marked line.
+lines=$("$bin" lines user_axpy/scratch -s 1000 -t f64 --iterations 5 --format json)
+echo "$lines" | grep -q '"hits"' || { echo "lines: no line timings: $lines" >&2; exit 1; }
+# Embedded, kprof installs nothing of its own (KPROF_INSTALL is off for a subproject).
+cmake --install "$work/build" --prefix "$work/user-prefix" >/dev/null
+if [ "$mode" = subdirectory ] && [ -e "$work/user-prefix/include/kprof" ]; then
+  echo "an embedded kprof installed its headers into the user's prefix" >&2
+  exit 1
+fi
+[ -x "$work/user-prefix/bin/my_kernels" ]
 echo "consumer ($mode): ok"
