@@ -3,7 +3,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(_kprof_export_targets kprof_core kprof_reports kprof_cli kprof_library kprof_main kprof_openblas)
+set(_kprof_export_targets kprof_core kprof_reports kprof_cli kprof_library kprof_main)
 get_property(_kprof_extra GLOBAL PROPERTY KPROF_EXPORTED_LIBS)
 # kprof::memory_hooks is an OBJECT library: its objects are installed and linked into a user's binary.
 set_target_properties(kprof_memory_hooks PROPERTIES EXPORT_NAME memory_hooks)

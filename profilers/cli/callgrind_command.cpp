@@ -168,7 +168,8 @@ std::pair<std::string, std::string> hottest_line(const Hotspots& h, const Table&
   return {hottest, source};
 }
 
-// One row of the comparison: Ir per call (-1 when the variant cannot run here) and the cells.
+// One row of the comparison: Ir per call (-1 when not ranked: the variant cannot run here, or its
+// output is wrong) and the cells.
 using CompareRow = std::pair<double, std::vector<std::string>>;
 
 CompareRow compare_one(const Job& job, const CallgrindArgs& a, CallgrindSection& results, std::ostringstream& details) {
@@ -195,7 +196,12 @@ CompareRow compare_one(const Job& job, const CallgrindArgs& a, CallgrindSection&
     details << "\n" << name << ": skipped: " << refused << "\n";
     return {-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why}};
   }
-  results.results.push_back(callgrind_entry(t, run, a.top));
+  // Correctness first, as in `kprof run`: a wrong variant's counts are shown but never ranked.
+  CallgrindEntry entry = callgrind_entry(t, run, a.top);
+  const CheckResult check = check_variant(job.family(), job.target.variant, job.size, job.dtype);
+  entry.matches_reference = check.ok;
+  if (!check.ok) entry.mismatch = check.reason;
+  results.results.push_back(std::move(entry));
   auto totals = run.profile.totals();
   double per_call = static_cast<double>(totals.empty() ? 0 : totals[0]) / static_cast<double>(t.iterations);
   double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
@@ -203,9 +209,9 @@ CompareRow compare_one(const Job& job, const CallgrindArgs& a, CallgrindSection&
   Table lines = hot_lines_table(h, 3);
   auto [hottest, source] = hottest_line(h, lines);
   details << "\n" << name << ": hottest lines\n" << lines.text();
-  return {per_call,
+  return {check.ok ? per_call : -1,
           {name, format_count(static_cast<std::int64_t>(per_call)), flops > 0 ? format_fixed(per_call / flops, 3) : "-",
-           "", hottest, source}};
+           check.ok ? "" : "WRONG", hottest, source}};
 }
 
 void compare_variants(Context& ctx, const CallgrindArgs& a) {
@@ -227,7 +233,13 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
   std::ostringstream out;
   out << "callgrind comparison: " << a.target << ", " << a.dtype << ", " << a.iterations
       << " iteration(s) per variant, kernel region only (Ir: instructions executed)\n"
-      << summary.text() << details.str();
+      << summary.text();
+  for (const CallgrindEntry& e : results.results)
+    if (e.matches_reference == false) {
+      out << "WRONG: " << e.subject.family << "/" << e.subject.variant << ": " << e.mismatch << " (not ranked)\n";
+      ctx.exit_code = kExitFinding;
+    }
+  out << details.str();
   std::cout << out.str();
   finish_run(ctx, a, results, out.str(), "\n### callgrind comparison\n" + summary.markdown());
 }

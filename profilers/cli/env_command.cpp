@@ -6,6 +6,17 @@
 #include "kprof/reports/run_json.h"
 
 namespace kprof::cli {
+namespace {
+
+// "L1d 48 KiB, L1i 32 KiB, L2 1024 KiB, L3 32768 KiB".
+std::string describe_caches(const std::vector<CacheLevel>& caches) {
+  if (caches.empty()) return "unknown (not in /sys/devices/system/cpu/cpu0/cache: no 'cache' roofline bound is marked)";
+  std::string out;
+  for (const auto& c : caches) out += (out.empty() ? "" : ", ") + c.name() + " " + std::to_string(c.bytes >> 10) + " KiB";
+  return out;
+}
+
+}  // namespace
 
 void add_env_command(CLI::App& app, Context& ctx) {
   auto refresh = std::make_shared<bool>(false);
@@ -23,7 +34,9 @@ void add_env_command(CLI::App& app, Context& ctx) {
       return;
     }
     for (const auto& [key, value] : j["environment"].items())
-      if (key != "warnings")
+      if (key == "caches")
+        std::cout << "caches: " << describe_caches(run.environment.caches) << "\n";
+      else if (key != "warnings")
         std::cout << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
     for (const auto& [key, value] : j["machine_peak"].items())
       std::cout << "peak." << key << ": " << value.dump() << "\n";

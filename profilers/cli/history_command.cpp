@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "kprof/errors.h"
 #include "kprof/history/history.h"
+#include "kprof/regress/compare.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/reports/tables.h"
 
@@ -170,6 +171,31 @@ int show(const HistoryArgs& a) {
   return kExitFinding;
 }
 
+// Run documents of one build (fingerprint) and commit are one run of it: a `kprof run` and a
+// `kprof callgrind` of the same build are merged (regress::merge_runs, section by typed section) so
+// that its history has both figures. With --commit every document is of that commit.
+struct RunGroup {
+  std::vector<std::string> files;
+  std::vector<Run> runs;
+};
+
+std::vector<RunGroup> group_by_build(const std::vector<std::string>& files, bool commit_given) {
+  std::vector<RunGroup> groups;
+  for (const auto& f : files) {
+    Run run = read_run(f);
+    auto same_build = [&](const RunGroup& g) {
+      const Run& first = g.runs.front();
+      return first.environment.fingerprint == run.environment.fingerprint &&
+             (commit_given || first.git_commit == run.git_commit);
+    };
+    auto group = std::find_if(groups.begin(), groups.end(), same_build);
+    if (group == groups.end()) group = groups.insert(groups.end(), RunGroup{});
+    group->files.push_back(f);
+    group->runs.push_back(std::move(run));
+  }
+  return groups;
+}
+
 }  // namespace
 
 void add_history_command(CLI::App& app, Context& ctx) {
@@ -178,19 +204,22 @@ void add_history_command(CLI::App& app, Context& ctx) {
   sub->require_subcommand(1);
   sub->add_option("--db", a->db, "history database (default $KPROF_HISTORY_DB or ~/.local/share/kprof/history.sqlite)");
 
-  CLI::App* record = sub->add_subcommand("record", "Record Run JSON files (kprof run -o, callgrind, mem)");
+  CLI::App* record = sub->add_subcommand(
+      "record", "Record Run JSON files (kprof run -o, callgrind, mem); documents of one build and commit are one run");
   record->add_option("files", a->files, "Run JSON files")->required();
   record->add_option("--branch", a->branch, "branch the runs belong to")->required();
   record->add_option("--commit", a->commit, "commit (default: the run's git_commit)");
   record->callback([a] {
-    std::vector<Run> runs;
-    for (const auto& f : a->files) runs.push_back(read_run(f));  // all read before anything is written
+    const std::vector<RunGroup> groups = group_by_build(a->files, !a->commit.empty());  // all read first
     history::HistoryDb db(db_path(*a));
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      std::int64_t id = db.record(runs[i], a->branch, a->commit);
-      std::cout << "recorded " << a->files[i] << " as run " << id << " (branch " << a->branch << ", commit "
-                << (a->commit.empty() ? runs[i].git_commit : a->commit) << ", fingerprint "
-                << runs[i].environment.fingerprint << ")\n";
+    for (const RunGroup& group : groups) {
+      const Run run = regress::merge_runs(group.runs, group.files);
+      std::int64_t id = db.record(run, a->branch, a->commit);
+      std::string files;
+      for (const auto& f : group.files) files += (files.empty() ? "" : " + ") + f;
+      std::cout << "recorded " << files << " as run " << id << " (branch " << a->branch << ", commit "
+                << (a->commit.empty() ? run.git_commit : a->commit) << ", fingerprint " << run.environment.fingerprint
+                << ")\n";
     }
   });
 

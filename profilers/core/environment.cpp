@@ -5,17 +5,20 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <cblas.h>
 #include <Eigen/Core>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "kprof/caches.h"
 #include "kprof/isa.h"
+#include "kprof/registry.h"
 #include "kprof/runner.h"
+#include "kprof/thread_pools.h"
 
 #ifndef KPROF_CXX_FLAGS
 #define KPROF_CXX_FLAGS "unknown"
@@ -76,18 +79,30 @@ bool core_narrower_than_avx512(const std::string& core) {
   return narrow.count(core) > 0;
 }
 
+// "OpenBLAS", "BLIS", "MKL": how a thread pool's API is named to people.
+std::string blas_name(const std::string& api) {
+  if (api == "openblas") return "OpenBLAS";
+  if (api == "blis") return "BLIS";
+  if (api == "mkl") return "MKL";
+  return api;
+}
+
+// The first BLAS pool loaded (kprof/thread_pools.h: found by symbol, so the core links no BLAS).
+std::optional<ThreadPool> loaded_blas() {
+  for (ThreadPool& pool : thread_pools())
+    if (pool.is_blas()) return std::move(pool);
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string blas_code_path() {
-  std::string core = trim(openblas_get_corename());
-  std::string out = std::string(OPENBLAS_VERSION) + " core " + core;
-  if (cpu_supports(Isa::avx512) && core_narrower_than_avx512(core)) out += " (AVX2 kernels on an AVX-512 CPU)";
-  out += ", " + std::to_string(openblas_get_num_threads()) + " thread(s)";
-  // Collapse the double spaces of OPENBLAS_VERSION (" OpenBLAS 0.3.21 ").
-  std::string clean;
-  for (char c : out)
-    if (!(c == ' ' && !clean.empty() && clean.back() == ' ')) clean += c;
-  return trim(clean);
+  const std::optional<ThreadPool> blas = loaded_blas();
+  if (!blas) return "no BLAS linked into this binary";
+  std::string out = blas_name(blas->api) + " " + blas->version;
+  if (!blas->core.empty()) out += " core " + blas->core;
+  if (cpu_supports(Isa::avx512) && core_narrower_than_avx512(blas->core)) out += " (AVX2 kernels on an AVX-512 CPU)";
+  return out + ", " + std::to_string(blas->threads) + " thread(s)";
 }
 
 namespace {
@@ -118,29 +133,71 @@ void read_cpuinfo(Environment& e) {
   }
 }
 
-// How kprof itself was built: compiler, flags, optimisation.
-void read_build(Environment& e) {
+std::string collapse_spaces(const std::string& text) {
+  std::istringstream words(text);
+  std::string word, out;
+  while (words >> word) out += (out.empty() ? "" : " ") + word;
+  return out;
+}
+
+// Adds `value` to a " | "-separated list of distinct values.
+void add_distinct(std::string& list, const std::string& value) {
+  if (list == value || list.find(value + " | ") == 0 || list.find(" | " + value) != std::string::npos) return;
+  list += (list.empty() ? "" : " | ") + value;
+}
+
+// How kprof itself was built: for a binary without families (`kprof mem -- ./program`).
+void read_kprof_build(Environment& e) {
   e.compiler = std::string("g++ ") + __VERSION__;
 #ifdef __clang__
   e.compiler = std::string("clang ") + __clang_version__;
 #endif
-  e.cxx_flags = KPROF_CXX_FLAGS;
+  e.cxx_flags = collapse_spaces(KPROF_CXX_FLAGS);
   e.build_type = KPROF_BUILD_TYPE;
 #ifdef __OPTIMIZE__
   e.optimized = true;
 #else
   e.optimized = false;
 #endif
+#ifdef NDEBUG
+  e.assertions = false;
+#else
+  e.assertions = true;
+#endif
+}
+
+// The build of the code being measured: the registered families' translation units (their
+// KPROF_FAMILY recorded it, kprof::BuildInfo). Families built differently are listed together
+// (" | "); it is optimised only if all are, and assertions are on if any has them.
+void read_build(Environment& e) {
+  const auto families = registry().families();
+  if (families.empty()) return read_kprof_build(e);
+  e.compiler = e.cxx_flags = e.build_type = "";
+  e.optimized = true;
+  e.assertions = false;
+  for (const FamilyRecord* f : families) {
+    add_distinct(e.compiler, f->build.compiler);
+    add_distinct(e.build_type, f->build.build_type.empty() ? "not recorded" : f->build.build_type);
+    add_distinct(e.cxx_flags, f->build.build_type.empty() ? "not recorded (not built with kprof_add_kernels)"
+                                                          : collapse_spaces(f->build.cxx_flags));
+    e.optimized = e.optimized && f->build.optimized;
+    e.assertions = e.assertions || f->build.assertions;
+  }
 }
 
 // The libraries that variants call, and the thread settings they obey.
+// The BLAS is the one the binary loaded (a family's), "none" in a binary without one.
 void read_libraries(Environment& e) {
-  e.blas_library = "OpenBLAS";
-  e.blas_version = trim(OPENBLAS_VERSION);
-  if (e.blas_version.rfind("OpenBLAS ", 0) == 0) e.blas_version = e.blas_version.substr(9);
-  e.blas_config = trim(openblas_get_config());
-  e.blas_core = trim(openblas_get_corename());
-  e.blas_threads = openblas_get_num_threads();
+  if (const std::optional<ThreadPool> blas = loaded_blas()) {
+    e.blas_library = blas_name(blas->api);
+    e.blas_version = blas->version;
+    e.blas_config = blas->config;
+    e.blas_core = blas->core;
+    e.blas_threads = blas->threads;
+  } else {
+    e.blas_library = "none";
+    e.blas_threads = 0;
+  }
   e.openblas_coretype_env = getenv_or("OPENBLAS_CORETYPE", "");
   e.omp_threads = std::atoi(getenv_or("OMP_NUM_THREADS", "1").c_str());
   e.eigen_version = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
@@ -151,8 +208,12 @@ void read_libraries(Environment& e) {
 std::vector<std::string> warnings_for(const Environment& e) {
   std::vector<std::string> w;
   if (!e.optimized || e.build_type == "Debug")
-    w.push_back("UNOPTIMISED BUILD (" + e.build_type +
-                "): timings are meaningless; build with -DCMAKE_BUILD_TYPE=RelWithDebInfo");
+    w.push_back("UNOPTIMISED BUILD of the measured code (" + e.build_type + ", flags '" + e.cxx_flags +
+                "'): timings are meaningless; build with -DCMAKE_BUILD_TYPE=RelWithDebInfo or Release");
+  if (e.assertions)
+    w.push_back(
+        "ASSERTIONS ENABLED in the measured code (NDEBUG not defined): assert() checks are timed with the kernel; "
+        "build with -DCMAKE_BUILD_TYPE=RelWithDebInfo or Release");
   bool has_avx512 = false;
   for (const auto& f : e.cpu_flags) has_avx512 |= f == "avx512f";
   if (has_avx512 && core_narrower_than_avx512(e.blas_core)) {
@@ -191,6 +252,7 @@ Environment collect_environment(int threads) {
   read_cpuinfo(e);
   e.widest_isa = std::string(to_string(widest_supported_isa()));
   e.logical_cpus = static_cast<int>(std::thread::hardware_concurrency());
+  e.caches = read_cpu_caches();
   e.governor = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
   e.perf_counters = perf_counters_available();
   read_build(e);
@@ -198,7 +260,7 @@ Environment collect_environment(int threads) {
   e.threads = threads;
   e.warnings = warnings_for(e);
   e.fingerprint = fnv1a_hex(e.cpu_model + "|" + e.widest_isa + "|" + e.compiler + "|" + e.cxx_flags + "|" +
-                            e.build_type + "|" + e.blas_version + "|" + e.blas_core + "|" + std::to_string(threads));
+                            e.build_type + "|" + (e.optimized ? "O" : "-") + (e.assertions ? "A" : "-") + "|" + e.blas_version + "|" + e.blas_core + "|" + std::to_string(threads));
   return e;
 }
 

@@ -53,7 +53,8 @@ Job Job::from_args(const std::vector<std::string>& args) {
 }
 
 std::vector<Size> sizes_for(const FamilyRecord& family, const std::vector<std::string>& specs) {
-  const std::vector<std::string>& chosen = specs.empty() ? family.default_sizes : specs;
+  const std::vector<std::string> mine = specs_for_family(family.name, specs);  // "family:size" or unprefixed
+  const std::vector<std::string>& chosen = mine.empty() ? family.default_sizes : mine;
   std::vector<Size> sizes;
   for (const auto& spec : chosen) sizes.push_back(parse_size(family.params, spec));
   if (sizes.empty()) sizes.push_back(default_size(family.params));
@@ -61,8 +62,12 @@ std::vector<Size> sizes_for(const FamilyRecord& family, const std::vector<std::s
 }
 
 Size size_for(const FamilyRecord& family, std::string_view spec) {
-  if (!spec.empty()) return parse_size(family.params, spec);
-  return sizes_for(family, {}).front();
+  if (spec.empty()) return sizes_for(family, {}).front();
+  const std::vector<std::string> mine = specs_for_family(family.name, {std::string(spec)});
+  if (mine.empty())
+    throw UsageError("size '" + std::string(spec) + "' is for family '" + std::string(spec_family(spec)) + "', not " +
+                     family.name);
+  return parse_size(family.params, mine.front());
 }
 
 std::vector<DType> parse_dtypes(std::string_view text) {
@@ -80,7 +85,9 @@ std::vector<Job> plan_jobs(const std::vector<std::string>& filters, const std::v
                            const std::vector<DType>& dtypes, int threads) {
   if (threads < 1) throw UsageError("threads must be >= 1, got " + std::to_string(threads));
   std::vector<Job> jobs;
-  for (const Selection& selection : select(filters))
+  const std::vector<Selection> selections = select(filters);
+  check_size_specs(selections, sizes);
+  for (const Selection& selection : selections)
     for (const Size& size : sizes_for(*selection.family, sizes))
       for (DType dtype : dtypes)
         for (std::size_t v : selection.variants) jobs.push_back(Job{{selection.family, v}, size, dtype, threads});

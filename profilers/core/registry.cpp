@@ -31,6 +31,15 @@ std::string list_variants(const FamilyRecord& f) {
   return out;
 }
 
+// Correctness comes first: every variant is checked against the family's reference before it is
+// measured, so a family without one cannot be run (rather than failing inside the check).
+void require_reference(const FamilyRecord& f) {
+  if (!f.has_reference)
+    throw UsageError("kernel family '" + f.name +
+                     "' has no reference: add .reference([](auto& p) { ... }) to its KPROF_FAMILY, a plain "
+                     "implementation every variant's output is checked against (docs/YOUR_KERNELS.md)");
+}
+
 }  // namespace
 
 std::vector<FamilyRecord*> Registry::families() const {
@@ -105,7 +114,29 @@ std::vector<Selection> select(const std::vector<std::string>& filters) {
   }
   // Keep the registration order within a family: tables then read scalar, simd, blas, eigen.
   for (auto& s : out) std::sort(s.variants.begin(), s.variants.end());
+  for (const auto& s : out) require_reference(*s.family);
   return out;
+}
+
+void check_size_specs(const std::vector<Selection>& selections, const std::vector<std::string>& specs) {
+  for (const auto& spec : specs) {
+    std::string_view named = spec_family(spec);
+    if (named.empty()) continue;
+    bool selected = false;
+    for (const auto& s : selections) selected |= s.family->name == named;
+    if (!selected)
+      throw UsageError("size '" + spec + "' is for family '" + std::string(named) +
+                       "', which is not selected (a size for one family is written family:size)");
+  }
+  for (const auto& s : selections)
+    for (const auto& spec : specs_for_family(s.family->name, specs)) {
+      try {
+        parse_size(s.family->params, spec);
+      } catch (const UsageError& e) {
+        throw UsageError(std::string(e.what()) + " (for family " + s.family->name + "; a size for one family only is " +
+                         "written " + s.family->name + ":" + spec + ")");
+      }
+    }
 }
 
 VariantRef select_one(std::string_view family_slash_variant) {

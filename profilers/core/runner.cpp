@@ -9,12 +9,13 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <optional>
 
-#include <cblas.h>
-
+#include "kprof/caches.h"
 #include "kprof/environment.h"
 #include "kprof/errors.h"
 #include "kprof/stats.h"
+#include "kprof/thread_pools.h"
 
 namespace kprof {
 namespace {
@@ -72,23 +73,10 @@ Result base_result(const FamilyRecord& family, std::size_t v, const Size& size, 
   r.isa = spec.isa;
   r.dtype = dtype;
   r.size = size;
-  r.tolerance = family.tolerance(dtype);
+  r.tolerance = family.tolerance(size, dtype);
   r.flops = family.flops ? family.flops(size) : 0;
   r.bytes = family.bytes ? family.bytes(size, element_bytes(dtype)) : 0;
   return r;
-}
-
-// The last-level cache's size (0 if unknown). A memory-bound kernel whose bytes per call fit in it
-// is fed from cache when called repeatedly, so DRAM bandwidth (STREAM) is not its roof.
-double last_level_cache_bytes() {
-  static const double bytes = [] {
-    for (int name : {_SC_LEVEL3_CACHE_SIZE, _SC_LEVEL2_CACHE_SIZE}) {
-      long v = sysconf(name);
-      if (v > 0) return static_cast<double>(v);
-    }
-    return 0.0;
-  }();
-  return bytes;
 }
 
 void add_rates(Result& r, const MachinePeak& peak, int threads) {
@@ -221,7 +209,7 @@ CheckResult ReferenceCheck::check(std::size_t variant) {
   instance->run(variant, 1);
   CheckResult c;
   c.max_rel_error = max_rel_error(instance->output(), reference_->output());
-  const double tolerance = family_.tolerance(dtype_);
+  const double tolerance = family_.tolerance(size_, dtype_);
   c.ok = c.max_rel_error <= tolerance;  // false for NaN too
   if (!c.ok) {
     char buf[160];
@@ -294,7 +282,12 @@ double run_region(const Job& job, const RegionOptions& options, RegionHooks& hoo
 void set_threads(int threads) {
   if (threads < 1) throw UsageError("threads must be >= 1, got " + std::to_string(threads));
   g_threads = threads;
-  openblas_set_num_threads(threads);
+  // Every BLAS pool loaded (OpenBLAS, BLIS, MKL), found by symbol: the core links no BLAS, and a
+  // user's binary without one has none to size. Held until the next call; never destroyed, so the
+  // pools keep this size until the process exits.
+  static auto* blas_limit = new std::optional<ThreadLimits>();
+  blas_limit->reset();
+  blas_limit->emplace(ThreadCaps{.blas = threads});
 }
 
 int current_threads() { return g_threads; }

@@ -1,6 +1,7 @@
 #include "kprof/size.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <stdexcept>
 #include <string>
@@ -62,6 +63,29 @@ std::string Size::str() const {
   for (const auto& [n, v] : values_) {
     if (!out.empty()) out += ",";
     out += n + "=" + std::to_string(v);
+  }
+  return out;
+}
+
+std::string_view spec_family(std::string_view spec) {
+  // A family's name is a C++ identifier (KPROF_FAMILY makes a variable of it); what comes before a
+  // sweep step's ':' never is ("n=64..4096:*2", "64..4096:+64").
+  const auto colon = spec.find(':');
+  if (colon == std::string_view::npos || colon == 0) return {};
+  const std::string_view name = spec.substr(0, colon);
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  if (std::isdigit(static_cast<unsigned char>(name[0])) || !std::all_of(name.begin(), name.end(), word)) return {};
+  return name;
+}
+
+std::vector<std::string> specs_for_family(std::string_view family, const std::vector<std::string>& specs) {
+  std::vector<std::string> out;
+  for (const auto& spec : specs) {
+    std::string_view named = spec_family(spec);
+    if (named.empty())
+      out.push_back(spec);
+    else if (named == family)
+      out.push_back(spec.substr(named.size() + 1));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "kprof/errors.h"
+#include "kprof/size.h"
 
 namespace kprof {
 namespace {
@@ -84,6 +85,12 @@ std::vector<Axis> axes_of(std::string_view spec) {
 }  // namespace
 
 std::vector<std::string> expand_size_spec(std::string_view spec) {
+  // "gemm:n=64..512:*2": the range is gemm's only; each point keeps the family's prefix.
+  if (const std::string_view family = spec_family(spec); !family.empty()) {
+    std::vector<std::string> points = expand_size_spec(spec.substr(family.size() + 1));
+    for (std::string& point : points) point = std::string(family) + ":" + point;
+    return points;
+  }
   if (spec.find("..") == std::string_view::npos && spec.find(',') == std::string_view::npos) return {std::string(spec)};
   std::vector<std::string> points{""};
   for (const Axis& axis : axes_of(spec)) {

@@ -74,6 +74,7 @@ std::optional<ThreadPool> openblas_pool(const LoadedObject& object) {
   if (auto config = fn<char*()>(object, "openblas_get_config")) {
     std::string text = trim(config());  // "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"
     if (text.rfind("OpenBLAS ", 0) == 0) p.version = text.substr(9, text.find(' ', 9) - 9);
+    p.config = text;
   }
   if (auto core = fn<char*()>(object, "openblas_get_corename")) p.core = trim(core());
   if (auto parallel = fn<int()>(object, "openblas_get_parallel")) {

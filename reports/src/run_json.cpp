@@ -48,6 +48,12 @@ json result_json(const Result& r) {
   return j;
 }
 
+json caches_json(const std::vector<CacheLevel>& caches) {
+  json out = json::array();
+  for (const auto& c : caches) out.push_back({{"level", c.level}, {"type", c.type}, {"bytes", c.bytes}});
+  return out;
+}
+
 json env_json(const Environment& e) {
   return {{"hostname", e.hostname},
           {"os", e.os},
@@ -55,6 +61,7 @@ json env_json(const Environment& e) {
           {"cpu_flags", e.cpu_flags},
           {"widest_isa", e.widest_isa},
           {"logical_cpus", e.logical_cpus},
+          {"caches", caches_json(e.caches)},
           {"governor", e.governor},
           {"hypervisor", e.hypervisor},
           {"perf_counters", e.perf_counters},
@@ -62,6 +69,7 @@ json env_json(const Environment& e) {
           {"cxx_flags", e.cxx_flags},
           {"build_type", e.build_type},
           {"optimized", e.optimized},
+          {"assertions", e.assertions},
           {"blas_library", e.blas_library},
           {"blas_version", e.blas_version},
           {"blas_config", e.blas_config},
@@ -122,6 +130,13 @@ Environment env_from(const json& j, const Reader& r) {
   e.cpu_flags = r.get<std::vector<std::string>>(j, "cpu_flags", w);
   e.widest_isa = r.get<std::string>(j, "widest_isa", w);
   e.logical_cpus = r.get<int>(j, "logical_cpus", w);
+  // Documents written before the caches were recorded have none.
+  if (j.contains("caches"))
+    for (const json& c : r.get<json>(j, "caches", w)) {
+      const std::string at = w + "caches[].";
+      e.caches.push_back(
+          {r.get<int>(c, "level", at), r.get<std::string>(c, "type", at), r.get<std::int64_t>(c, "bytes", at)});
+    }
   e.governor = r.get<std::string>(j, "governor", w);
   e.hypervisor = r.get<bool>(j, "hypervisor", w);
   e.perf_counters = r.get<bool>(j, "perf_counters", w);
@@ -129,6 +144,8 @@ Environment env_from(const json& j, const Reader& r) {
   e.cxx_flags = r.get<std::string>(j, "cxx_flags", w);
   e.build_type = r.get<std::string>(j, "build_type", w);
   e.optimized = r.get<bool>(j, "optimized", w);
+  // Documents written before the build of the measured code was recorded have no "assertions".
+  if (j.contains("assertions")) e.assertions = r.get<bool>(j, "assertions", w);
   e.blas_library = r.get<std::string>(j, "blas_library", w);
   e.blas_version = r.get<std::string>(j, "blas_version", w);
   e.blas_config = r.get<std::string>(j, "blas_config", w);

@@ -80,7 +80,7 @@ std::vector<Knee> knees_of(const std::vector<Point>& points, const std::vector<C
       // The level is crossed when the sweep holds chunks on both sides of it.
       auto leave = std::find_if(curve.begin(), curve.end(), [&](const auto& p) { return !fits(p.first); });
       if (leave != curve.end() && leave != curve.begin() && fits(curve.begin()->first))
-        k.leaves.push_back({level.name, leave->first, set_of.at(leave->first)});
+        k.leaves.push_back({level.name(), leave->first, set_of.at(leave->first)});
     }
     out.push_back(std::move(k));
   }

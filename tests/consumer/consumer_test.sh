@@ -29,6 +29,18 @@ echo "$mem" | grep -Eq '"bytes_allocated": [1-9]' || { echo "mem: no allocation 
 # ... and the instrumented flavour next to it: `lines` times the marked line.
 lines=$("$bin" lines user_axpy/scratch -s 1000 -t f64 --iterations 5 --format json)
 echo "$lines" | grep -q '"hits"' || { echo "lines: no line timings: $lines" >&2; exit 1; }
+# kprof::kprof is registration and running only: no CLI11, Google Benchmark, SQLite, libdw or BLAS.
+"$work/build/register_only" | grep -q '^twice/add: ok$'
+if ldd "$work/build/register_only" | grep -E 'libbenchmark|libsqlite3|libdw|libopenblas'; then
+  echo "register_only (kprof::kprof alone) links the command line's dependencies" >&2
+  exit 1
+fi
+# BLAS is optional: a user's binary whose kernels call no BLAS does not link it, and says so.
+if ldd "$bin" | grep libopenblas; then
+  echo "my_kernels links OpenBLAS though none of its kernels calls BLAS" >&2
+  exit 1
+fi
+"$bin" env | grep -q '^blas_library: none$'
 # Embedded, kprof installs nothing of its own (KPROF_INSTALL is off for a subproject).
 cmake --install "$work/build" --prefix "$work/user-prefix" >/dev/null
 if [ "$mode" = subdirectory ] && [ -e "$work/user-prefix/include/kprof" ]; then

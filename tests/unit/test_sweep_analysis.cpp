@@ -52,7 +52,7 @@ TEST(SweepAnalysis, ScalingStopsPayingWhereTheNextThreadGainsTooLittle) {
 TEST(SweepAnalysis, KneeNamesTheChunkWhereTheWorkingSetLeavesEachCache) {
   // Working set 1 KiB per row of a chunk; L1 32 KiB, L2 1 MiB. Time per row is flat while the chunk fits
   // L2 and grows past it; a tiny chunk pays a per-chunk overhead.
-  const std::vector<CacheLevel> caches = {{"L1d", 32 << 10}, {"L2", 1 << 20}, {"L3", 32 << 20}};
+  const std::vector<CacheLevel> caches = {{1, "Data", 32 << 10}, {2, "Unified", 1 << 20}, {3, "Unified", 32 << 20}};
   std::vector<Point> points;
   for (std::int64_t chunk = 8; chunk <= 4096; chunk *= 2) {
     double seconds = 1.0 + 16.0 / static_cast<double>(chunk) + (chunk * 1024 > (1 << 20) ? 0.5 : 0.0);

@@ -38,6 +38,8 @@ json entry_json(const CallgrindEntry& e) {
   j["flops_per_call"] = e.flops_per_call;
   if (e.ir_per_flop) j["ir_per_flop"] = *e.ir_per_flop;
   j["region_seconds_under_valgrind"] = e.region_seconds_under_valgrind;
+  if (e.matches_reference) j["matches_reference"] = *e.matches_reference;
+  if (e.matches_reference == false) j["mismatch"] = e.mismatch;
   return j;
 }
 
@@ -54,6 +56,8 @@ CallgrindEntry read_entry(const JsonField& j) {
   e.flops_per_call = j.at("flops_per_call").non_negative();
   if (auto v = j.find("ir_per_flop")) e.ir_per_flop = v->non_negative();
   e.region_seconds_under_valgrind = j.at("region_seconds_under_valgrind").non_negative();
+  if (auto v = j.find("matches_reference")) e.matches_reference = v->boolean();
+  if (e.matches_reference == false) e.mismatch = j.at("mismatch").str();
   return e;
 }
 

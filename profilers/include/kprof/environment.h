@@ -17,7 +17,8 @@ std::string utc_now();
 // `refresh` measures again. Takes about a second when measured.
 MachinePeak machine_peak(bool refresh);
 
-// Called by the CLI before OpenBLAS is first used: a description of the OpenBLAS kernels in use.
+// Called by the CLI before a BLAS is first used: a description of the BLAS kernels in use (the
+// pools kprof/thread_pools.h finds), or that the binary has none.
 std::string blas_code_path();
 
 }  // namespace kprof

@@ -53,6 +53,20 @@ struct VariantSpec {
   bool threaded = false;  // uses the --threads setting (TSan runs cover these)
 };
 
+// How the code that registers a family was compiled. KPROF_FAMILY records it in the translation
+// unit where it expands (the user's own, with the user's compiler and flags): the compiler,
+// optimisation and NDEBUG from the compiler's own macros there, the build type and flags from the
+// definitions kprof_add_kernels / kprof_kernel_sources add in CMake (empty without them). The
+// environment fingerprint describes the measured code with it, not kprof's own build.
+struct BuildInfo {
+  std::string compiler;    // "g++ 12.2.0", "clang 14.0.6"
+  std::string build_type;  // CMake's configuration ("RelWithDebInfo"); "" when not recorded
+  std::string cxx_flags;   // CMake's flags for that configuration and the target's options
+  bool optimized = false;  // compiled with optimisation (__OPTIMIZE__)
+  bool assertions = true;  // NDEBUG was not defined: assert() is on
+  bool operator==(const BuildInfo&) const = default;
+};
+
 // A type-erased view of a problem's output, compared element by element with the reference.
 struct OutputView {
   const void* data = nullptr;
@@ -89,11 +103,18 @@ struct FamilyRecord {
   std::function<double(const Size&, std::size_t elem_bytes)> bytes;
   double tolerance_f32 = 1e-4;  // max normwise relative error accepted
   double tolerance_f64 = 1e-10;
+  // When set, the tolerance for a size and dtype (replaces the two constants above).
+  std::function<double(const Size&, DType)> tolerance_rule;
+  bool has_reference = false;  // .reference() was given; kprof refuses to run a family without one
+  BuildInfo build;             // how the translation unit with KPROF_FAMILY was compiled
   std::vector<Variant> variants;
   // Builds an instance whose variant indices match `variants`.
   std::function<std::unique_ptr<Instance>(const Size&, DType)> make_instance;
 
-  double tolerance(DType d) const { return d == DType::f32 ? tolerance_f32 : tolerance_f64; }
+  double tolerance(const Size& size, DType d) const {
+    if (tolerance_rule) return tolerance_rule(size, d);
+    return d == DType::f32 ? tolerance_f32 : tolerance_f64;
+  }
   const Variant* find_variant(std::string_view name) const;
 };
 
@@ -134,10 +155,11 @@ inline void clobber_memory() { asm volatile("" : : : "memory"); }
 template <template <class> class P>
 class Family {
  public:
-  explicit Family(std::string name)
+  explicit Family(std::string name, BuildInfo build = {})
       : record_(&register_family(std::move(name))),
         f32_(std::make_shared<detail::TypedOps<P, float>>()),
         f64_(std::make_shared<detail::TypedOps<P, double>>()) {
+    record_->build = std::move(build);
     auto f32 = f32_;
     auto f64 = f64_;
     record_->make_instance = [f32, f64](const Size& size, DType dtype) -> std::unique_ptr<Instance> {
@@ -170,14 +192,21 @@ class Family {
     record_->bytes = std::move(f);
     return *this;
   }
+  // The largest normwise relative error, max|out - ref| / max|ref|, a correct variant may have.
   Family& tolerance(double f32, double f64) {
     record_->tolerance_f32 = f32;
     record_->tolerance_f64 = f64;
     return *this;
   }
+  // The same as a function of the size: rounding errors grow with the length of a sum.
+  Family& tolerance(std::function<double(const Size&, DType)> rule) {
+    record_->tolerance_rule = std::move(rule);
+    return *this;
+  }
 
   template <class F>
   Family& reference(F f) {
+    record_->has_reference = true;
     f32_->reference = [f](P<float>& p) { f(p); };
     f64_->reference = [f](P<double>& p) { f(p); };
     return *this;
@@ -219,7 +248,40 @@ void fill_uniform(std::span<double> out, std::uint64_t seed, double lo = -1.0, d
 #define KPROF_CONCAT_IMPL(a, b) a##b
 #define KPROF_CONCAT(a, b) KPROF_CONCAT_IMPL(a, b)
 
+// The build of the translation unit that includes this header, for KPROF_FAMILY (kprof::BuildInfo).
+// Macros, not functions: they must be evaluated with the flags of the user's file, and an inline
+// function compiled two ways would be one function to the linker.
+#if defined(__clang__)
+#define KPROF_DETAIL_COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define KPROF_DETAIL_COMPILER "g++ " __VERSION__
+#else
+#define KPROF_DETAIL_COMPILER "unknown compiler"
+#endif
+#ifdef __OPTIMIZE__
+#define KPROF_DETAIL_OPTIMIZED true
+#else
+#define KPROF_DETAIL_OPTIMIZED false
+#endif
+#ifdef NDEBUG
+#define KPROF_DETAIL_ASSERTIONS false
+#else
+#define KPROF_DETAIL_ASSERTIONS true
+#endif
+#ifdef KPROF_KERNEL_BUILD_TYPE  // defined by kprof_add_kernels / kprof_kernel_sources (CMake)
+#define KPROF_DETAIL_BUILD_TYPE KPROF_KERNEL_BUILD_TYPE
+#define KPROF_DETAIL_CXX_FLAGS KPROF_KERNEL_CXX_FLAGS
+#else
+#define KPROF_DETAIL_BUILD_TYPE ""
+#define KPROF_DETAIL_CXX_FLAGS ""
+#endif
+#define KPROF_DETAIL_BUILD_INFO                                                                     \
+  ::kprof::BuildInfo {                                                                              \
+    KPROF_DETAIL_COMPILER, KPROF_DETAIL_BUILD_TYPE, KPROF_DETAIL_CXX_FLAGS, KPROF_DETAIL_OPTIMIZED, \
+        KPROF_DETAIL_ASSERTIONS                                                                     \
+  }
+
 // KPROF_FAMILY(name, ProblemTemplate).variant(...)...; registers a family at static-init time.
 #define KPROF_FAMILY(name, ProblemTemplate)                                                          \
   [[maybe_unused]] static const ::kprof::Family<ProblemTemplate> KPROF_CONCAT(kprof_family_, name) = \
-      ::kprof::Family<ProblemTemplate>(#name)
+      ::kprof::Family<ProblemTemplate>(#name, KPROF_DETAIL_BUILD_INFO)

@@ -30,6 +30,10 @@ struct Selection {
 // names an unknown family or variant.
 std::vector<Selection> select(const std::vector<std::string>& filters);
 
+// Rejects, before anything runs, size specs (-s) that do not parse for a selected family they apply
+// to, and "family:spec" specs naming a family that is not selected (kprof/size.h specs_for_family).
+void check_size_specs(const std::vector<Selection>& selections, const std::vector<std::string>& specs);
+
 // Resolves exactly one "family/variant" (what `kprof lines|mem|callgrind|cpu` take).
 struct VariantRef {
   FamilyRecord* family;

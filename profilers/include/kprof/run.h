@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kprof/caches.h"
 #include "kprof/kernel.h"
 #include "kprof/sections/section.h"
 #include "kprof/size.h"
@@ -27,13 +28,16 @@ struct Environment {
   std::vector<std::string> cpu_flags;  // the SIMD-relevant subset of /proc/cpuinfo flags
   std::string widest_isa;              // what kprof's dispatch would use
   int logical_cpus = 0;
-  std::string governor;  // "" when not readable (VMs often hide cpufreq)
+  std::vector<CacheLevel> caches;  // kprof/caches.h; empty when sysfs does not describe them (some VMs)
+  std::string governor;            // "" when not readable (VMs often hide cpufreq)
   bool hypervisor = false;
   bool perf_counters = false;  // false: hardware counters unavailable (perf_event_open)
+  // The build of the measured code (the families' translation units, kprof::BuildInfo).
   std::string compiler;
   std::string cxx_flags;
   std::string build_type;
   bool optimized = true;     // false: an unoptimised build; numbers are meaningless
+  bool assertions = false;   // true: NDEBUG was not defined, assert() runs inside the kernels
   std::string blas_library;  // "OpenBLAS"
   std::string blas_version;
   std::string blas_config;  // openblas_get_config()

@@ -46,4 +46,12 @@ class Size {
 Size parse_size(const std::vector<SizeParam>& params, std::string_view spec);
 Size default_size(const std::vector<SizeParam>& params);
 
+// Size specs on a command line that selects several families: "softmax:64x1000" applies to the
+// family softmax only, a spec without "family:" to every selected family. Returns the specs (without
+// their prefix) that apply to `family`; none means the family's default sizes.
+std::vector<std::string> specs_for_family(std::string_view family, const std::vector<std::string>& specs);
+// The family a spec names ("softmax" for "softmax:64x1000", "gemm" for "gemm:n=64..512:*2"), "" for
+// a spec that applies to all (a sweep's step, "n=64..4096:*2", names none).
+std::string_view spec_family(std::string_view spec);
+
 }  // namespace kprof

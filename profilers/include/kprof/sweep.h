@@ -7,6 +7,7 @@
 //   -s n=100,1000,10000       a list: a bare value after `name=` continues that name's list
 //   -s n=64..1024:*2,d=8,16   the product: every n with every d, in the order written
 //   --threads 1..8, --threads 1,2,4, --threads 1..8:*2
+//   -s gemm:n=64..512:*2      a sweep of one family's sizes only (kprof/size.h specs_for_family)
 // A range includes its start and every step up to (and including) its end. Specs without a range
 // or a list ("512x64,chunk=128") pass through unchanged.
 #include <cstddef>

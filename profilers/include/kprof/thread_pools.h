@@ -25,6 +25,7 @@ struct ThreadPool {
   int threads = 0;        // its current maximum number of threads
   std::string core;       // OpenBLAS: the kernel set it runs (openblas_get_corename), e.g. "Haswell"
   std::string threading;  // OpenBLAS: "pthreads", "openmp" or "sequential"
+  std::string config;     // OpenBLAS: its build configuration (openblas_get_config)
 
   bool is_blas() const { return api != "openmp"; }
 };

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include "kprof/atomic_file.h"
 #include "kprof/environment.h"
@@ -82,6 +83,75 @@ std::map<std::string, double> peak_bytes(const Run& run) {
 std::optional<double> value_of(const std::map<std::string, double>& values, const std::string& key) {
   auto it = values.find(key);
   return it == values.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
+// Benchmarks a profiler section measured that the run's results do not list (a `kprof callgrind` or
+// `kprof mem` document has no timed results): they get rows too, so that their instructions and
+// bytes have a history. A program (not a kernel) has no benchmark key to file it under.
+std::vector<Subject> section_only_subjects(const Run& run) {
+  std::set<std::string> known;
+  for (const Result& r : run.results) known.insert(r.key());
+  std::vector<Subject> out;
+  auto add = [&](const Subject& s) {
+    if (!s.is_program() && known.insert(s.key).second) out.push_back(s);
+  };
+  if (auto section = run.section<CallgrindSection>())
+    for (const auto& e : section->results) add(e.subject);
+  if (auto section = run.section<MemorySection>())
+    for (const auto& e : section->results) add(e.subject);
+  return out;
+}
+
+// Keys of the benchmarks `kprof callgrind --compare` found wrong (their counts are not a history).
+std::set<std::string> wrong_under_callgrind(const Run& run) {
+  std::set<std::string> out;
+  if (auto section = run.section<CallgrindSection>())
+    for (const auto& e : section->results)
+      if (e.matches_reference == false) out.insert(e.subject.key);
+  return out;
+}
+
+// The results rows of run `id`: one per timed result, and one per benchmark only a profiler
+// section measured; each with the Ir per call and peak bytes its sections recorded.
+void insert_results(sqlite3* db, const std::filesystem::path& path, std::int64_t id, const Run& run) {
+  const auto ir = ir_per_call(run), peak = peak_bytes(run);
+  for (const Result& r : run.results) {
+    const std::string key = r.key();
+    const bool timed = r.status == Status::ok && !r.time.round_ns.empty();
+    Statement one(db, path,
+                  "INSERT OR REPLACE INTO results(run_id, key, family, variant, dtype, size, status, median_ns, "
+                  "mad_ns, max_rel_error, ir_per_call, peak_bytes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                  "?10, ?11, ?12)");
+    one.bind(1, id)
+        .bind(2, key)
+        .bind(3, r.family)
+        .bind(4, r.variant)
+        .bind(5, std::string(to_string(r.dtype)))
+        .bind(6, r.size.str())
+        .bind(7, std::string(to_string(r.status)))
+        .bind(8, timed ? std::optional<double>(r.time.median_ns) : std::nullopt)
+        .bind(9, timed ? std::optional<double>(r.time.mad_ns) : std::nullopt)
+        .bind(10, std::optional<double>(r.max_rel_error))
+        .bind(11, value_of(ir, key))
+        .bind(12, value_of(peak, key));
+    one.step();
+  }
+  const auto wrong = wrong_under_callgrind(run);
+  for (const Subject& subject : section_only_subjects(run)) {
+    Statement one(db, path,
+                  "INSERT OR REPLACE INTO results(run_id, key, family, variant, dtype, size, status, ir_per_call, "
+                  "peak_bytes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    one.bind(1, id)
+        .bind(2, subject.key)
+        .bind(3, subject.family)
+        .bind(4, subject.variant)
+        .bind(5, std::string(to_string(subject.dtype)))
+        .bind(6, subject.size.str())
+        .bind(7, std::string(wrong.count(subject.key) ? "wrong" : "not timed"))
+        .bind(8, value_of(ir, subject.key))
+        .bind(9, value_of(peak, subject.key));
+    one.step();
+  }
 }
 
 constexpr const char* kSchema = R"sql(
@@ -188,28 +258,7 @@ std::int64_t HistoryDb::record(const Run& run, const std::string& branch, const 
         .bind(9, to_json(run).dump());
     ins.step();
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
-    const auto ir = ir_per_call(run), peak = peak_bytes(run);
-    for (const Result& r : run.results) {
-      const std::string key = r.key();
-      const bool timed = r.status == Status::ok && !r.time.round_ns.empty();
-      Statement one(db_, path_,
-                    "INSERT OR REPLACE INTO results(run_id, key, family, variant, dtype, size, status, median_ns, "
-                    "mad_ns, max_rel_error, ir_per_call, peak_bytes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                    "?10, ?11, ?12)");
-      one.bind(1, id)
-          .bind(2, key)
-          .bind(3, r.family)
-          .bind(4, r.variant)
-          .bind(5, std::string(to_string(r.dtype)))
-          .bind(6, r.size.str())
-          .bind(7, std::string(to_string(r.status)))
-          .bind(8, timed ? std::optional<double>(r.time.median_ns) : std::nullopt)
-          .bind(9, timed ? std::optional<double>(r.time.mad_ns) : std::nullopt)
-          .bind(10, std::optional<double>(r.max_rel_error))
-          .bind(11, value_of(ir, key))
-          .bind(12, value_of(peak, key));
-      one.step();
-    }
+    insert_results(db_, path_, id, run);
     exec("COMMIT");
     return id;
   } catch (...) {

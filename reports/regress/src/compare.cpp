@@ -43,6 +43,8 @@ std::string fingerprint_difference(const Environment& a, const Environment& b) {
   cmp("compiler", a.compiler, b.compiler);
   cmp("flags", a.cxx_flags, b.cxx_flags);
   cmp("build type", a.build_type, b.build_type);
+  cmp("optimised", a.optimized ? "yes" : "no", b.optimized ? "yes" : "no");
+  cmp("assertions", a.assertions ? "on" : "off", b.assertions ? "on" : "off");
   cmp("BLAS", a.blas_version, b.blas_version);
   cmp("BLAS core", a.blas_core, b.blas_core);
   cmp("threads", std::to_string(a.threads), std::to_string(b.threads));

@@ -36,6 +36,10 @@ struct CallgrindEntry {
   double flops_per_call = 0;
   std::optional<double> ir_per_flop;  // when the family counts FLOPs
   double region_seconds_under_valgrind = 0;
+  // `--compare` checks each variant's output against its family's reference, as `kprof run` does
+  // (absent when not checked): a wrong variant's counts are kept and shown, never ranked.
+  std::optional<bool> matches_reference;
+  std::string mismatch;  // the check's reason when it did not match
 
   // The first event per kernel call: per_call when written, else totals / iterations.
   std::optional<double> per_call_cost(const std::string& event) const;

@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "kprof/caches.h"
+
 namespace kprof::sweep {
+
 
 // One measured point of one variant: the swept value (a size parameter, a thread count or a
 // chunk size) and its median time per call.
@@ -44,10 +47,6 @@ struct Scaling {
 // One curve per variant; x is the thread count. `min_gain` 0.1: a step must cut time by 10%.
 std::vector<Scaling> scaling(const std::vector<Point>& points, double min_gain = 0.1);
 
-struct CacheLevel {
-  std::string name;  // "L1d", "L2", "L3"
-  std::int64_t bytes = 0;
-};
 struct Knee {
   std::string variant;
   std::int64_t best_x = 0;  // the chunk with the least time
@@ -59,7 +58,8 @@ struct Knee {
   };
   std::vector<Exit> leaves;  // one per level the sweep crosses, smallest level first
 };
-// x is the chunk size; `working_set(x)` gives one chunk's bytes.
+// x is the chunk size; `working_set(x)` gives one chunk's bytes; `caches` smallest level first
+// (kprof::data_caches() for this machine's).
 template <class WorkingSet>
 std::vector<Knee> knees(const std::vector<Point>& points, const std::vector<CacheLevel>& caches,
                         WorkingSet working_set);
