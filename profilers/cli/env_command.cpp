@@ -12,7 +12,8 @@ namespace {
 std::string describe_caches(const std::vector<CacheLevel>& caches) {
   if (caches.empty()) return "unknown (not in /sys/devices/system/cpu/cpu0/cache: no 'cache' roofline bound is marked)";
   std::string out;
-  for (const auto& c : caches) out += (out.empty() ? "" : ", ") + c.name() + " " + std::to_string(c.bytes >> 10) + " KiB";
+  for (const auto& c : caches)
+    out += (out.empty() ? "" : ", ") + c.name() + " " + std::to_string(c.bytes >> 10) + " KiB";
   return out;
 }
 

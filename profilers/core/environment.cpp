@@ -8,8 +8,8 @@
 #include <Eigen/Core>
 #include <cstdlib>
 #include <ctime>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -260,7 +260,8 @@ Environment collect_environment(int threads) {
   e.threads = threads;
   e.warnings = warnings_for(e);
   e.fingerprint = fnv1a_hex(e.cpu_model + "|" + e.widest_isa + "|" + e.compiler + "|" + e.cxx_flags + "|" +
-                            e.build_type + "|" + (e.optimized ? "O" : "-") + (e.assertions ? "A" : "-") + "|" + e.blas_version + "|" + e.blas_core + "|" + std::to_string(threads));
+                            e.build_type + "|" + (e.optimized ? "O" : "-") + (e.assertions ? "A" : "-") + "|" +
+                            e.blas_version + "|" + e.blas_core + "|" + std::to_string(threads));
   return e;
 }
 

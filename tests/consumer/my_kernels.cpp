@@ -6,8 +6,10 @@
 #include <kprof/lines.h>
 
 // kprof's private headers stay private: none of them is on a user's include path.
-#if __has_include("symbolize.h") || __has_include("callgrind_profiler.h") || __has_include("cpu_profiler.h") || \
-    __has_include("gperf_profile.h")
+#if __has_include("symbolize.h") || __has_include("callgrind_profiler.h")
+#error "a private kprof header leaked into the consumer's include path"
+#endif
+#if __has_include("cpu_profiler.h") || __has_include("gperf_profile.h")
 #error "a private kprof header leaked into the consumer's include path"
 #endif
 #ifndef KPROF_CONSUMER_OWN_FLAGS

@@ -12,7 +12,6 @@
 
 namespace kprof::sweep {
 
-
 // One measured point of one variant: the swept value (a size parameter, a thread count or a
 // chunk size) and its median time per call.
 struct Point {
