@@ -201,8 +201,8 @@ TYPED_TEST(Distances, GemmFormulationNeverReturnsNegativeDistances) {
 TYPED_TEST(Distances, ToleranceSeparatesCancellationFromWrongKernels) {
   using T = TypeParam;
   const FamilyRecord& family = distances_family();
-  const double tolerance = family.tolerance(dtype_of<T>());
   const Size size = distances_size(4000, 64, 256, 256);
+  const double tolerance = family.tolerance(size, dtype_of<T>());
 
   const Variant* blas = family.find_variant("blas");
   ASSERT_NE(blas, nullptr);
