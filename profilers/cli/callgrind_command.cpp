@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/frame.h"
 #include "kprof/isa.h"
 #include "kprof/job.h"
 #include "kprof/reports/callgrind_diff.h"
@@ -43,14 +44,20 @@ const char* kCacheNote =
     "note: valgrind's cache model is simple (two levels, LRU, no prefetcher, no timing): its miss counts show "
     "trends, not this CPU's real misses.\n";
 
-std::string hotspot_report(const CallgrindProfile& profile, std::size_t top, bool markdown) {
+// `kernel_region`: kprof's driver (runner, std::function glue), through which the whole region
+// passes, is left out of the inclusive table so that it starts at the kernel (as kprof cpu does).
+std::string hotspot_report(const CallgrindProfile& profile, std::size_t top, bool markdown,
+                           bool kernel_region = false) {
   Hotspots h = compute_hotspots(profile);
   std::ostringstream out;
   auto table = [&](const Table& t) { return markdown ? t.markdown() : t.text(); };
   out << (markdown ? "\n#### " : "\n") << "Top functions by exclusive cost\n"
       << table(hot_functions_table(h, top, false));
-  out << (markdown ? "\n#### " : "\n") << "Top functions by inclusive cost\n"
-      << table(hot_functions_table(h, top, true));
+  Hotspots inclusive = h;
+  if (kernel_region) std::erase_if(inclusive.functions, [](const HotFunction& f) { return is_driver_frame(f.name); });
+  out << (markdown ? "\n#### " : "\n") << "Top functions by inclusive cost"
+      << (kernel_region ? " (kprof's driver hidden)" : "") << "\n"
+      << table(hot_functions_table(inclusive, top, true));
   out << (markdown ? "\n#### " : "\n") << "Top source lines\n" << table(hot_lines_table(h, top));
   return out.str();
 }
@@ -145,10 +152,10 @@ void profile_kernel(Context& ctx, const CallgrindArgs& a) {
       << " iteration(s), kernel region only\n"
       << "file: " << run.file.string() << "\n"
       << totals_line(run.profile, t.iterations, flops) << (a.cache_sim ? kCacheNote : "")
-      << hotspot_report(run.profile, a.top, false);
+      << hotspot_report(run.profile, a.top, false, /*kernel_region=*/true);
   std::cout << out.str();
   finish_run(ctx, a, CallgrindSection{{callgrind_entry(t, run, a.top)}}, out.str(),
-             "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
+             "\n### callgrind\n" + hotspot_report(run.profile, a.top, true, /*kernel_region=*/true));
 }
 
 // The hottest line of a profile and where it is, for the comparison table. Code without debug

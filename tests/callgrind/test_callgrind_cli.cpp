@@ -79,6 +79,10 @@ TEST(CallgrindCli, TextAndMarkdownReportsMatchTheirGoldens) {
   auto r = test::run_command(test::kprof_exe() + " callgrind dot/scalar -s 2000 --iterations 2 -q -o " + dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::match_golden(test::golden_file("callgrind_kernel.txt"), r.out), "") << r.out;
+  // The inclusive table starts at the kernel: none of kprof's driver above it.
+  const std::string inclusive = r.out.substr(r.out.find("Top functions by inclusive"));
+  for (const char* driver : {"kprof::run_region", "std::_Function_handler"})
+    EXPECT_EQ(inclusive.substr(0, inclusive.find("Top source lines")).find(driver), std::string::npos) << driver;
   std::ifstream md(dir + "/callgrind.md");
   std::string markdown((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
   auto part = markdown.find("### callgrind\n");
