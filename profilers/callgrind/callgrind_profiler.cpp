@@ -117,7 +117,7 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
   args.insert(args.end(),
               {"--iterations", std::to_string(t.iterations), "--collector", "callgrind", "--report", report.string()});
   // Every symbol bound when the program loads, so that the dynamic linker resolving a function on
-  // its first call (lazy binding: ~2,300 Ir of ld.so in the region of dot/scalar at n=2000, 11% of
+  // its first call (lazy binding: 2,147 Ir of ld.so in the region of dot/scalar at n=2000, 2 calls, 11% of
   // its count) is not charged to the kernel's region.
   ProcessResult valgrind_run = run_valgrind(args, "/dev/null", {{"LD_BIND_NOW", "1"}});
   if (!valgrind_run.ok())

@@ -2,11 +2,8 @@
 // region and prints, per marked function, line_profiler's table (Line #, Hits, Time, Per Hit,
 // % Time, Line Contents), then the lines ranked. A binary without markers hands the command to
 // its instrumented flavour (`<binary>-instrumented`, built next to it) when there is one.
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
