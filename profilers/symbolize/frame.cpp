@@ -42,7 +42,13 @@ bool is_runtime_frame(const Frame& f) {
   return false;
 }
 
-bool is_inlined_runtime_frame(const Frame& f) { return f.inlined && is_runtime_frame(f); }
+namespace {
+// kprof's SIMD vectors (kprof/simd/*.h) are one-line wrappers of intrinsics: inlined, they are
+// the intrinsic, and their cost belongs to the kernel's line that used them.
+bool is_simd_wrapper(const std::string& file) { return file.find("/kprof/simd/") != std::string::npos; }
+}  // namespace
+
+bool is_inlined_runtime_frame(const Frame& f) { return f.inlined && (is_runtime_frame(f) || is_simd_wrapper(f.file)); }
 
 bool is_driver_frame(std::string_view function) {
   auto starts = [&](std::string_view prefix) { return function.rfind(prefix, 0) == 0; };

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_reader.h"
 #include "kprof/reports/callgrind_writer.h"
 #include "support/golden.h"
@@ -100,6 +101,37 @@ TEST(CallgrindCli, CompareVariantsSideBySide) {
   // Debian's OpenBLAS has no line information: the summary names the library, not "???:0".
   EXPECT_NE(r.out.find("(no line info)  in libopenblas"), std::string::npos) << r.out;
   EXPECT_EQ(section_of(dir).at("results").size(), 2u);
+}
+
+// Intrinsics are inlined: the line table puts an AVX2 kernel's FMAs in the compiler's fmaintrin.h
+// (through kprof's SIMD wrappers); kprof charges them to the kernel's lines that call them, in the
+// comparison's "hottest line", the per-line table and the kept file alike, function totals unchanged.
+TEST(CallgrindCli, InlinedIntrinsicsAreChargedToTheKernelsLines) {
+  auto dir = test::fresh_dir("callgrind_cli_inlined");
+  auto r = test::run_command(test::kprof_exe() + " callgrind dot/simd-avx2 -s 2000 --compare -q -o " + dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string summary = r.out.substr(0, r.out.find("hottest lines"));
+  EXPECT_NE(summary.find("dot/simd-avx2"), std::string::npos) << r.out;
+  EXPECT_NE(summary.find("blas1/blas1_simd.h:"), std::string::npos) << r.out;
+  for (const char* header : {"fmaintrin.h", "simd/avx2.h", "avxintrin.h"})
+    EXPECT_EQ(r.out.find(header), std::string::npos) << header << " named in\n" << r.out;
+
+  CallgrindProfile p = read_callgrind_file(dir + "/callgrind.out.dot.simd-avx2.f64.n=2000");
+  std::int64_t kernel_self = 0, on_fma_lines = 0;
+  for (const auto& f : p.functions)
+    if (f.name.find("dot_avx2") != std::string::npos)
+      for (const auto& c : f.costs) {
+        kernel_self += c.costs.at(0);
+        EXPECT_EQ(f.files[c.file].find("/usr/lib/gcc/"), std::string::npos) << f.files[c.file] << ":" << c.line;
+        if (f.files[c.file].find("blas1_simd.h") != std::string::npos && c.line >= 16 && c.line <= 19)
+          on_fma_lines += c.costs.at(0);
+      }
+  // Four FMA lines, 2000 / 16 iterations each: most of the kernel's instructions.
+  EXPECT_GT(on_fma_lines, kernel_self / 2) << on_fma_lines << " of " << kernel_self;
+  // callgrind_annotate reads the file kprof kept and agrees on the total.
+  auto a = test::run_command("callgrind_annotate " + dir + "/callgrind.out.dot.simd-avx2.f64.n=2000");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_NE(a.out.find(format_count(p.totals()[0]) + " (100.0%)  PROGRAM TOTALS"), std::string::npos) << a.out;
 }
 
 // Valgrind cannot execute AVX-512: kprof says so before starting it, exits 2, and leaves nothing

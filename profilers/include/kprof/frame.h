@@ -38,8 +38,8 @@ std::string frame_location(const Frame& frame);
 bool is_runtime_frame(const Frame& frame);
 
 // True for runtime code inlined into another frame (a std:: template, an intrinsic from the
-// compiler's headers): CPU stacks leave these frames out, so that their samples count for the
-// line that inlined them. A function compiled on its own (memcpy, an out-of-line std::sort) stays.
+// compiler's headers, kprof's SIMD wrappers of intrinsics): CPU stacks leave these frames out, so that their samples
+// count for the line that inlined them. A function compiled on its own (memcpy, an out-of-line std::sort) stays.
 bool is_inlined_runtime_frame(const Frame& frame);
 
 // True for the functions of kprof's own driver around a kernel (the runner, the CLI, std::function
