@@ -110,13 +110,18 @@ Traced trace_program(const std::vector<std::string>& argv, int& exit_status) {
   return t;
 }
 
-// The memory section, its tables on stdout, and with -o the reports and one massif file per result.
+// kcachegrind recognises its files by the "callgrind.out." prefix.
+std::string allocation_profile_name(const Traced& t) { return "callgrind.out.alloc." + t.stem; }
+
+// The memory section, its tables on stdout, and with -o the reports, one massif file and one
+// allocation profile per result.
 void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Traced>& traced) {
   Run run = new_run(ctx, args.threads);
   MemorySection section;
   std::string text, markdown;
   for (const auto& t : traced) {
     section.results.push_back(t.entry);
+    if (!args.out_dir.empty()) section.results.back().allocations_file = allocation_profile_name(t);
     text += "\n" + render_memory_text(t.report);
     markdown += "\n" + render_memory_markdown(t.report);
   }
@@ -129,6 +134,9 @@ void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Tr
       std::filesystem::path massif = dir / ("massif." + t.stem + ".out");
       write_file_atomically(massif, render_massif(t.report, t.report.name));
       written.push_back(massif);
+      std::filesystem::path allocations = dir / allocation_profile_name(t);
+      write_file_atomically(allocations, render_allocation_profile(t.report, t.report.name));
+      written.push_back(allocations);
     }
     if (!args.quiet)
       for (const auto& p : written) std::cerr << "kprof: wrote " << p.string() << "\n";
@@ -153,7 +161,9 @@ void add_mem_command(CLI::App& app, Context& ctx) {
   sub->add_option("filters", args->filters, "family/variant (or family/a,b); nothing when a program follows --");
   add_job_options(sub, {args->size, args->dtype, args->iterations, args->threads},
                   "calls of the variant inside the region");
-  sub->add_option("-o,--out", args->out_dir, "folder for memory.json/.md/.txt and massif.<key>.out (ms_print)");
+  sub->add_option(
+      "-o,--out", args->out_dir,
+      "folder for memory.json/.md/.txt, massif.<key>.out (ms_print) and callgrind.out.alloc.<key> (kcachegrind)");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <set>
 #include <string_view>
 
 #include "kprof/atomic_file.h"
@@ -17,6 +16,7 @@
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_writer.h"
 #include "kprof/reports/run_json.h"
+#include "kprof/reports/stack_graph.h"
 #include "symbolize.h"
 
 namespace kprof {
@@ -82,68 +82,6 @@ std::vector<const Frame*> sample_frames(Symbolizer& sym, const GperfSample& s) {
       if (!is_inlined_runtime_frame(f)) frames.push_back(&f);
   return frames;
 }
-
-// Sample stacks merged into a callgrind profile: self cost at the innermost frame's position, and
-// calls with inclusive samples between adjacent frames (each caller/callee pair once per stack).
-class SampleGraph {
- public:
-  explicit SampleGraph(CallgrindProfile& p) : p_(p) {}
-
-  void add(const std::vector<const Frame*>& frames, std::int64_t count) {
-    std::vector<std::size_t> fns;
-    for (const Frame* f : frames) fns.push_back(function_of(*f));
-    self_[{fns[0], position(*frames[0])}] += count;
-    std::set<std::pair<std::size_t, std::size_t>> seen;
-    for (std::size_t i = 1; i < fns.size(); ++i)
-      if (seen.insert({fns[i], fns[i - 1]}).second) calls_[{fns[i], position(*frames[i]), fns[i - 1]}] += count;
-  }
-
-  // Writes the merged costs and calls into the profile's functions.
-  void finish() {
-    for (const auto& [key, count] : self_) {
-      CallgrindFunction& fn = p_.functions[key.first];
-      const Position& at = key.second;
-      fn.add_cost(at.line, {count}, at.address, fn.file_index(at.file.empty() ? fn.file() : at.file));
-    }
-    for (const auto& [key, count] : calls_) {
-      auto [caller, at, callee] = key;
-      CallgrindFunction& from = p_.functions[caller];
-      const CallgrindFunction& to = p_.functions[callee];
-      auto& call = from.add_call(to.file(), to.name, count, {count}, at.line, at.address);
-      call.callee_object = to.object;
-      call.file = from.file_index(at.file.empty() ? from.file() : at.file);
-    }
-  }
-
- private:
-  struct Position {  // of a cost or a call site in its function
-    std::uint64_t address;
-    std::string file;
-    int line;
-    auto operator<=>(const Position&) const = default;
-  };
-  static Position position(const Frame& f) { return {f.address, f.file, f.line}; }
-
-  // A function is (module, the file that defines it, name); code without a defining file is
-  // filed under its own file, else its module.
-  std::size_t function_of(const Frame& f) {
-    const std::string& file = !f.function_file.empty() ? f.function_file : !f.file.empty() ? f.file : f.module;
-    auto [it, fresh] = index_.try_emplace(std::make_tuple(f.module, file, f.function), p_.functions.size());
-    if (fresh) {
-      CallgrindFunction fn;
-      fn.object = f.module;
-      fn.files.push_back(file);
-      fn.name = f.function;
-      p_.functions.push_back(std::move(fn));
-    }
-    return it->second;
-  }
-
-  CallgrindProfile& p_;
-  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index_;
-  std::map<std::pair<std::size_t, Position>, std::int64_t> self_;
-  std::map<std::tuple<std::size_t, Position, std::size_t>, std::int64_t> calls_;
-};
 
 CpuRun convert(const std::filesystem::path& prof, const std::filesystem::path& cg_file, const std::string& command) {
   CpuRun run;
@@ -227,9 +165,9 @@ CallgrindProfile cpu_profile_to_callgrind(const GperfProfile& raw, const std::st
   p.event_names = {"CPU profiler samples (" + std::to_string(raw.period_us) + " us each)"};
   p.instr_positions = true;
   p.descriptions.push_back("Sampling period: " + std::to_string(raw.period_us) + " us");
-  SampleGraph graph(p);
+  StackGraph graph(p);
   Symbolizer sym(modules_from_maps(raw.maps));
-  for (const auto& s : raw.samples) graph.add(sample_frames(sym, s), static_cast<std::int64_t>(s.count));
+  for (const auto& s : raw.samples) graph.add(sample_frames(sym, s), {static_cast<std::int64_t>(s.count)});
   graph.finish();
   return p;
 }

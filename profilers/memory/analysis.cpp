@@ -291,6 +291,32 @@ void add_peak_stacks(const Totals& totals, Symbolizer& sym, MemoryReport& r) {
   }
 }
 
+// A stack from its call site outwards: the allocator and runtime frames inside the call site go
+// (the site tables' rule), and so does runtime code inlined further out (as `kprof cpu` does).
+std::vector<Frame> from_call_site(std::vector<Frame> frames) {
+  auto site = std::find_if(frames.begin(), frames.end(), [](const Frame& f) { return !is_runtime_frame(f); });
+  if (site != frames.end()) frames.erase(frames.begin(), site);
+  std::erase_if(frames, [](const Frame& f) { return is_inlined_runtime_frame(f); });
+  return frames;
+}
+
+// What every allocating stack allocated, for the allocation flame graph; the largest 2000 (a
+// program's long tail of stacks stays out of the page and the file, and says so).
+void add_allocation_stacks(const Totals& totals, Symbolizer& sym, MemoryReport& r) {
+  constexpr std::size_t kMaxStacks = 2000;
+  std::vector<const StackStats*> allocating;
+  for (const StackStats& s : totals.stacks)
+    if (s.count) allocating.push_back(&s);
+  std::sort(allocating.begin(), allocating.end(), [](auto* a, auto* b) { return a->bytes > b->bytes; });
+  if (allocating.size() > kMaxStacks) r.allocation_stacks_left_out = allocating.size() - kMaxStacks;
+  for (std::size_t i = 0; i < allocating.size() && i < kMaxStacks; ++i) {
+    std::vector<Frame> frames = allocating[i]->ips.empty() ? std::vector<Frame>{call_site(sym, *allocating[i])}
+                                                           : from_call_site(full_stack(sym, *allocating[i]));
+    if (frames.empty()) frames.push_back(call_site(sym, *allocating[i]));
+    r.allocation_stacks.push_back(MemoryStack{std::move(frames), allocating[i]->bytes, allocating[i]->count});
+  }
+}
+
 }  // namespace
 
 MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOptions& options) {
@@ -312,6 +338,7 @@ MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOpti
   for (const auto& [epoch, module] : totals.modules) sym.add_module({module.path, module.base}, epoch);
   add_sites(totals, sym, options.max_sites, r);
   add_peak_stacks(totals, sym, r);
+  add_allocation_stacks(totals, sym, r);
   return r;
 }
 

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "kprof/reports/callgrind_reader.h"
 #include "memory_test_util.h"
 #include "support/golden.h"
 
@@ -123,6 +124,32 @@ TEST(MemoryProgram, MassifFileOpensInMsPrint) {
   for (int i = static_cast<int>(peak.size()) - 3; i > 0; i -= 3) peak.insert(static_cast<std::size_t>(i), ",");
   EXPECT_NE(print.out.find("(" + peak + "B)"), std::string::npos) << peak << "\n" << print.out;
   EXPECT_NE(print.out.find("(peak)"), std::string::npos);
+}
+
+// The allocation profile: every allocating stack's bytes in callgrind format, so that its total is
+// the run's bytes allocated, callgrind_annotate reads it, and the bytes sit on the program's lines
+// as the site table does (from the call site outwards: no malloc or tracer frame charged).
+TEST(MemoryProgram, AllocationProfileHoldsEveryByteOnTheProgramsLines) {
+  MemRun r = kprof_mem_program("alloc-profile", program("mem_massif_pattern"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  const std::string file = r.result.at("allocations_file").get<std::string>();
+  EXPECT_EQ(file.rfind("callgrind.out.alloc.", 0), 0u) << file;
+  CallgrindProfile p = read_callgrind_file(r.dir + "/" + file);
+  ASSERT_EQ(p.events, (std::vector<std::string>{"Bytes", "Allocations"}));
+  EXPECT_EQ(p.totals().at(0), r.result["bytes_allocated"].get<std::int64_t>());
+  EXPECT_EQ(p.totals().at(1), r.result["allocations"].get<std::int64_t>());
+  std::int64_t on_program_lines = 0;
+  for (const auto& f : p.functions) {
+    EXPECT_EQ(f.name.find("malloc"), std::string::npos) << f.name;
+    for (const auto& c : f.costs)
+      if (ends_with(f.files[c.file], "massif_pattern.cpp") && c.line > 0) on_program_lines += c.costs.at(0);
+  }
+  // What the site table charges to the program's lines (the rest: libstdc++'s start-up pool).
+  EXPECT_EQ(on_program_lines, static_cast<std::int64_t>(sites_in(r.result, "massif_pattern.cpp").bytes));
+  EXPECT_GT(on_program_lines, p.totals().at(0) / 2);
+  ProcessResult annotate = run_command("callgrind_annotate '" + r.dir + "/" + file + "'");
+  ASSERT_EQ(annotate.exit_code, 0) << annotate.err;
+  EXPECT_NE(annotate.out.find("massif_pattern.cpp"), std::string::npos) << annotate.out;
 }
 
 // The terminal and Markdown reports, line by line (numbers are placeholders; rows that depend on

@@ -42,6 +42,7 @@ json entry_json(const MemoryEntry& e) {
   for (const auto& f : e.peak_stack) j["peak_stack"].push_back(frame_json(f));
   j["timeline"] = json::array();
   for (const auto& [time, heap] : e.timeline) j["timeline"].push_back({time, heap});
+  if (!e.allocations_file.empty()) j["allocations_file"] = e.allocations_file;
   return j;
 }
 
@@ -77,6 +78,7 @@ MemoryEntry read_entry(const JsonField& j) {
     if (p.json().size() != 2) p.fail("is not a [time, heap] pair");
     e.timeline.emplace_back(p.at(0).count(), p.at(1).count());
   }
+  if (auto file = j.find("allocations_file")) e.allocations_file = file->str();
   return e;
 }
 

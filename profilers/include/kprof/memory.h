@@ -39,7 +39,7 @@ struct MemorySite {
   std::uint64_t temporary = 0;     // allocations freed before any other allocation happened
 };
 
-// A full call stack and what it held (at the peak).
+// A full call stack and what it held (at the peak) or allocated (in the region).
 struct MemoryStack {
   std::vector<Frame> frames;  // innermost (the allocating call) first, inlined calls expanded
   std::uint64_t bytes = 0;
@@ -66,8 +66,12 @@ struct MemoryReport {
   std::vector<MemorySite> sites;               // by bytes allocated, largest first
   std::vector<MemorySite> peak_sites;          // by bytes held at the peak, largest first
   std::vector<MemoryStack> peak_stacks;        // what was live at the peak, largest first (<= 50)
-  std::vector<MemoryTimelinePoint> timeline;   // heap size over the region (<= 200 points)
-  bool truncated = false;                      // the trace ended early (a crash, a full disk)
+  // What each stack allocated, largest first (<= 2000): from the call site outwards (the runtime's
+  // frames inside it, malloc and the tracer, left out), for the allocation flame graph.
+  std::vector<MemoryStack> allocation_stacks;
+  std::uint64_t allocation_stacks_left_out = 0;  // stacks beyond the 2000
+  std::vector<MemoryTimelinePoint> timeline;     // heap size over the region (<= 200 points)
+  bool truncated = false;                        // the trace ended early (a crash, a full disk)
 };
 
 // libkprof_memory_preload.so for `kprof mem -- program`: $KPROF_MEMORY_PRELOAD, next to the
@@ -107,10 +111,12 @@ MemoryReport read_memory_trace(const std::filesystem::path& trace, std::string n
 
 // Renderings: terminal, Markdown (%mprun-like per-line table with line contents when the source
 // is readable), one entry of the Run's memory section (kprof/sections/memory.h) about `subject`,
-// massif file (ms_print).
+// massif file (ms_print), allocation profile (callgrind format: bytes and allocations per stack,
+// for kcachegrind and the page's flame graph).
 std::string render_memory_text(const MemoryReport& report);
 std::string render_memory_markdown(const MemoryReport& report);
 MemoryEntry memory_entry(const MemoryReport& report, Subject subject);
 std::string render_massif(const MemoryReport& report, const std::string& command);
+std::string render_allocation_profile(const MemoryReport& report, const std::string& command);
 
 }  // namespace kprof
