@@ -2,9 +2,9 @@
 # kprof report end to end: real `kprof run` documents → index.html → headless Chromium
 # (browser_check.mjs), then the bad inputs: an empty folder (exit 2), a document of another schema
 # version and a folder without run.json (a page for what exists, with a note for the rest).
-# Usage: report_test.sh KPROF SOURCE_DIR WORK_DIR
+# Usage: report_test.sh KPROF SOURCE_DIR WORK_DIR PROBE (tests/regress' kprof_regress_probe)
 set -euo pipefail
-kprof=$1 source=$2 work=$3
+kprof=$1 source=$2 work=$3 probe=$4
 check="node $source/tests/html/browser_check.mjs"
 rm -rf "$work"
 mkdir -p "$work"
@@ -17,7 +17,7 @@ step "a real run: two sizes, both element types; AVX-512 masked so that its vari
 KPROF_DISABLE_ISA=avx512 "$kprof" run gemm dot nmf -s 32 -s 48 --rounds 3 --min-time-ms 1 -q -f none \
   --out "$work/full" || [ $? -eq 1 ] || fail "kprof run"
 step "the profilers' documents next to it: callgrind and cpu (flame graphs), mem (tables, heap over time)"
-"$kprof" callgrind dot/scalar -s 2000 --iterations 2 -q -o "$work/full/callgrind" >/dev/null
+"$kprof" callgrind dot/scalar,simd-avx2 -s 2000 --iterations 2 --compare -q -o "$work/full/callgrind" >/dev/null
 "$kprof" cpu dot/scalar -s 20000 --seconds 0.3 -q -o "$work/full/cpu" >/dev/null
 "$kprof" mem nmf/eigen -s 32x300x8 -q -f none -o "$work/full/memory"
 "$kprof" lines nmf/scalar -s 32x300x8 --iterations 2 -f none -o "$work/full/lines" 2>/dev/null
@@ -29,6 +29,33 @@ rows = [(l["ns"], l["line"]) for f in lines["functions"] if f["file"].endswith("
 print(max(rows)[1])
 PY
 )
+step "the regression gate: the probe's instructions made 3% worse, compared from its callgrind files"
+"$probe" callgrind probe/instructions -s 4096 --iterations 2 -q -o "$work/gate-base" >/dev/null
+KPROF_PROBE_EXTRA_INSTR_PCT=3 "$probe" callgrind probe/instructions -s 4096 --iterations 2 -q -o "$work/gate-current" \
+  >/dev/null
+mkdir -p "$work/full/regress"
+set +e
+"$kprof" regress -b "$work/gate-base/callgrind.json" -c "$work/gate-current/callgrind.json" --on-mismatch warn \
+  --no-annotations --json "$work/full/regress/regress.json" >"$work/gate.txt"
+gate=$?
+set -e
+cat "$work/gate.txt"
+[ $gate -eq 1 ] || fail "the gate exited $gate on a 3% instruction regression, not 1"
+read -r gate_base gate_now < <(python3 - "$work/gate-base/callgrind.json" "$work/gate-current/callgrind.json" <<'PY'
+import json, sys
+print(*[json.load(open(f))["sections"]["callgrind"]["results"][0]["per_call"]["Ir"] for f in sys.argv[1:]])
+PY
+)
+# The allocation flame graph's widest call site and the differential graph's two totals per call,
+# from the memory and callgrind documents themselves.
+mapfile -t figures < <(python3 - "$work/full/memory/memory.json" "$work/full/callgrind/callgrind.json" <<'PY'
+import json, sys
+memory = json.load(open(sys.argv[1]))["sections"]["memory"]["results"][0]
+callgrind = {r["variant"]: r["per_call"]["Ir"] for r in json.load(open(sys.argv[2]))["sections"]["callgrind"]["results"]}
+print(memory["top_sites"][0]["function"], callgrind["scalar"], callgrind["simd-avx2"], sep="\n")
+PY
+)
+top_site=${figures[0]} base_ir=${figures[1]} now_ir=${figures[2]}
 page=$("$kprof" report "$work/full" --markdown "$work/full/report.md")
 [ "$page" = "$work/full/index.html" ] || fail "kprof report printed '$page', not the page's path"
 step "the Markdown summary: one environment table, one comparison per family, pointers"
@@ -49,6 +76,12 @@ $check --page "$page" --run "$work/full/run.json" --expect-text "Variants side b
   --expect-text "CPU samples (kprof cpu)" --expect-text "Instructions, inclusive (kprof callgrind)" \
   --expect-chart-text "dot_scalar" --expect-text "Memory" --expect-chart-text "bytes allocated so far" \
   --expect-text "Annotated source" --expect-hottest "nmf_scalar.cpp:ns:$hottest" --screenshot "$work/screenshot.png" \
+  --expect-text "Bytes allocated, by call stack (kprof mem)" --expect-frame "flame-allocations:$top_site" \
+  --expect-frame "flame-differential:double kprof::targets::dot_avx2<double>(double const*, double const*, long)" \
+  --expect-text "Regressions" --expect-text "1 regression" --expect-text "probe/instructions/f64/n=4096" \
+  --expect-text "probe_family.cpp:" \
+  --expect-diff-root "flame-differential:baseline → current:$gate_base:$gate_now" \
+  --expect-diff-root "flame-differential:scalar → simd-avx2:$base_ir:$now_ir" \
   --top-screenshot "$work/screenshot-top.png"  # docs/report.png is a copy of it
 
 step "a size sweep: throughput against size per variant, a rule where the fastest variant changes"

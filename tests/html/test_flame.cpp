@@ -120,5 +120,37 @@ TEST(Flame, DriverFrameRule) {
   EXPECT_FALSE(is_driver_frame("mainly_user_code"));
 }
 
+// The same region before and after a change: dot got cheaper (600 -> 200 Ir in 4 calls), axpy went
+// away, scal is new (50). The base ran 4 calls, the current 2: compared per call.
+TEST(FlameDiff, FramesCarryTheirCostPerCallBeforeAndNow) {
+  CallgrindProfile now;
+  now.events = {"Ir"};
+  auto& kernel = now.function("kprof", "kernel.cpp", "user_kernel(double*)");
+  kernel.add_cost(3, {50});
+  kernel.add_call("", "dot", 2, {100}).callee_object = "libopenblas.so.0";
+  kernel.add_call("", "scal", 2, {25}).callee_object = "libopenblas.so.0";
+  now.function("libopenblas.so.0", "", "dot").add_cost(0, {100});
+  now.function("libopenblas.so.0", "", "scal").add_cost(0, {25});
+
+  auto base_graph = flame_graph(region_profile(), "base", {.min_share = 0});
+  auto now_graph = flame_graph(now, "now", {.min_share = 0});
+  auto diff = differential_flame(base_graph, 4, now_graph, 2, "base -> now");
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& f : diff["frames"]) by_name[f["name"].get<std::string>()] = f;
+  ASSERT_EQ(by_name.count("base -> now"), 1u);
+  EXPECT_DOUBLE_EQ(by_name["base -> now"]["base"].get<double>(), 1050.0 / 4);  // the whole region per call
+  EXPECT_DOUBLE_EQ(by_name["base -> now"]["now"].get<double>(), 175.0 / 2);
+  EXPECT_DOUBLE_EQ(by_name["user_kernel(double*)"]["base"].get<double>(), 1000.0 / 4);
+  EXPECT_DOUBLE_EQ(by_name["dot"]["base"].get<double>(), 600.0 / 4);
+  EXPECT_DOUBLE_EQ(by_name["dot"]["now"].get<double>(), 100.0 / 2);
+  EXPECT_DOUBLE_EQ(by_name["dot"]["self"].get<double>(), 100.0 / 2);  // laid out per call too
+  EXPECT_DOUBLE_EQ(by_name["scal"]["base"].get<double>(), 0.0);       // new
+  ASSERT_EQ(diff["gone"].size(), 1u);
+  EXPECT_EQ(diff["gone"][0]["name"], "axpy");
+  EXPECT_DOUBLE_EQ(diff["gone"][0]["base"].get<double>(), 300.0 / 4);
+  EXPECT_DOUBLE_EQ(diff["total"].get<double>(), 175.0 / 2);
+  EXPECT_DOUBLE_EQ(diff["base_total"].get<double>(), 1050.0 / 4);
+}
+
 }  // namespace
 }  // namespace kprof::html

@@ -1,7 +1,8 @@
 // kprof report page: lays out the data blob (#kprof-data, made by reports/html/src/page_data.cpp)
 // as sections of tables and declarative Vega-Lite charts. It computes nothing the blob already
 // holds; it formats, filters and declares. Every chart's view is kept in window.kprofViews under
-// its name, and body[data-kprof-state] becomes "done" (or "failed") once every chart has rendered,
+// its name; body[data-kprof-ready] is set (to the time in ms) once the charts of the first screen
+// are drawn, and body[data-kprof-state] becomes "done" (or "failed") once every chart has rendered,
 // which is what the browser test (tests/html/) waits for.
 (function () {
   'use strict';
@@ -67,6 +68,10 @@
   }
 
   // Renders a Vega-Lite (or Vega, mode 'vega') spec into `parent`; its view is kept under `name`.
+  // Drawing is what makes a page slow to open (every chart drawn at once took ~1.7 s of the main
+  // job's 2.6 s), so a chart is drawn when it is near the window, and the others one after another
+  // once the first screen is drawn (scheduleCharts); a chart asked for later (a new flame graph
+  // chosen) is drawn at once.
   function chart(parent, name, spec, mode) {
     const holder = el('div', {class: 'kprof-chart', 'data-chart': name});
     parent.appendChild(holder);
@@ -76,7 +81,12 @@
       // Export as PNG/SVG works offline; the "open in the editor" action would go to the network.
       actions: {export: true, source: false, compiled: false, editor: false},
     };
-    const rendered = vegaEmbed(holder, spec, options)
+    // The space the chart will take, kept before it is drawn, so that "near the window" means the
+    // same before and after drawing.
+    holder.style.minHeight = expectedHeight(spec) + 'px';
+    let start;
+    const rendered = new Promise((resolve) => { start = resolve; })
+      .then(() => vegaEmbed(holder, spec, options))
       .then((result) => { views[name] = result.view; })
       .catch((error) => {
         console.error('kprof report: chart ' + name + ' failed:', error);
@@ -84,7 +94,52 @@
         throw error;
       });
     renders.push(rendered);
+    if (scheduled) start();
+    else waiting.push({holder, start, rendered});
     return rendered;
+  }
+
+  // A chart's height from its spec: a fixed height, or for a faceted bar chart one 20 px step per
+  // bar and a header per facet; the legend, axes and title add about 60 px.
+  function expectedHeight(spec) {
+    if (typeof spec.height === 'number') return spec.height + 60;
+    const values = spec.data && spec.data.values;
+    if (spec.facet && values) {
+      const field = spec.facet.row.field;
+      return values.length * 20 + new Set(values.map((v) => v[field])).size * 40 + 60;
+    }
+    return 300;
+  }
+
+  let scheduled = false;
+  const waiting = [];
+
+  function nearWindow(holder) {
+    const box = holder.getBoundingClientRect();
+    return box.bottom > -200 && box.top < window.innerHeight + 200 && box.height >= 0 && holder.offsetParent !== null;
+  }
+
+  // The charts on the first screen first (the page is "ready" once they are drawn), then the rest in
+  // page order, one at a time so that the page answers scrolling in between; a chart scrolled to is
+  // drawn at once.
+  function scheduleCharts() {
+    scheduled = true;
+    const first = waiting.filter((w) => nearWindow(w.holder));
+    const rest = waiting.filter((w) => !first.includes(w));
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const w = rest.find((r) => r.holder === entry.target);
+        if (entry.isIntersecting && w) w.start();
+      }
+    }, {rootMargin: '200px'});
+    for (const w of rest) observer.observe(w.holder);
+    for (const w of first) w.start();
+    const ready = Promise.allSettled(first.map((w) => w.rendered)).then(() => {
+      document.body.dataset.kprofReady = String(Math.round(performance.now()));
+    });
+    rest.reduce((previous, w) => previous.then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+      .then(() => { w.start(); return w.rendered.catch(() => {}); }), ready)
+      .then(() => observer.disconnect());
   }
 
   // ---- header, notes, machine ----------------------------------------------------------------
@@ -293,11 +348,38 @@
   // ---- flame graphs (Vega partition: the library lays the frames out) -------------------------
   const FLAME_ROW = 17;
 
-  function flameSpec(graph, width) {
+  // How frames are coloured: by module (one profile), or by the change of their inclusive cost from
+  // a base profile (differential: red grew, blue shrank, as in Brendan Gregg's differential graphs).
+  function moduleColours(graph) {
+    return {
+      scales: [{name: 'module', type: 'ordinal', domain: {data: 'frames', field: 'module', sort: true},
+                range: {scheme: 'tableau20'}}],
+      legends: [{fill: 'module', title: 'module', orient: 'bottom', direction: 'horizontal', columns: 4}],
+      fill: {scale: 'module', field: 'module'},
+      tooltip: "{title: datum.name, module: datum.module, inclusive: format(datum.value, ',.0f') + ' " + graph.event +
+               "', share: format(datum.value / total, '.1%'), self: format(datum.self, ',.0f')}",
+    };
+  }
+
+  function changeColours(graph) {
+    const change = 'datum.base > 0 ? (datum.now - datum.base) / datum.base : 1';
+    return {
+      scales: [{name: 'change', type: 'linear', domain: [-1, 1], clamp: true, range: {scheme: 'redblue'},
+                reverse: true}],
+      legends: [{fill: 'change', title: 'inclusive ' + graph.event + ' per call, change from the base',
+                 orient: 'bottom', direction: 'horizontal', format: '+.0%', gradientLength: 300}],
+      fill: {scale: 'change', signal: change},
+      tooltip: "{title: datum.name, module: datum.module, base: format(datum.base, ',.1f') + ' " + graph.event +
+               "', now: format(datum.now, ',.1f') + ' " + graph.event + "', change: datum.base > 0 ? " +
+               "format((datum.now - datum.base) / datum.base, '+.1%') : 'new'}",
+    };
+  }
+
+  function flameSpec(graph, width, colours) {
     const depth = [];
     for (const f of graph.frames) depth[f.id] = f.parent === null ? 0 : depth[f.parent] + 1;
     const rows = Math.max(...depth) + 1;
-    const unit = graph.event;
+    const style = (colours || moduleColours)(graph);
     return {
       width: width,
       height: rows * FLAME_ROW,
@@ -312,17 +394,15 @@
            size: [{signal: 'width'}, {signal: 'height'}]},
         ],
       }],
-      scales: [{name: 'module', type: 'ordinal', domain: {data: 'frames', field: 'module', sort: true},
-                range: {scheme: 'tableau20'}}],
-      legends: [{fill: 'module', title: 'module', orient: 'bottom', direction: 'horizontal', columns: 4}],
+      scales: style.scales,
+      legends: style.legends,
       marks: [
         {type: 'rect', name: 'flame_frames', from: {data: 'frames'},
          encode: {enter: {
            x: {field: 'x0'}, x2: {field: 'x1'},
            y: {signal: 'height - datum.y1'}, y2: {signal: 'height - datum.y0'},  // the root at the bottom
-           fill: {scale: 'module', field: 'module'}, stroke: {value: '#fff'}, strokeWidth: {value: 0.5},
-           tooltip: {signal: "{title: datum.name, module: datum.module, inclusive: format(datum.value, ',.0f') + ' " +
-                             unit + "', share: format(datum.value / total, '.1%'), self: format(datum.self, ',.0f')}"},
+           fill: style.fill, stroke: {value: '#fff'}, strokeWidth: {value: 0.5},
+           tooltip: {signal: style.tooltip},
          }}},
         {type: 'text', name: 'flame_labels', from: {data: 'frames'}, interactive: false,
          encode: {enter: {
@@ -335,9 +415,16 @@
     };
   }
 
+  // What a differential graph cannot draw: the frames the base had and the current profile lost.
+  function goneNote(holder, graph) {
+    if (!graph.gone || !graph.gone.length) return;
+    note(holder, ['Only in ' + graph.base_label + ' (not drawn): ' +
+                  graph.gone.map((g) => g.name + ' ' + fmt(g.base) + ' ' + graph.event).join('; ')]);
+  }
+
   // One chart per kind of profile, with a choice of the profile it shows (one drawn at a time keeps
   // the page light whatever the number of profiles).
-  function flameGroup(s, name, title, graphs, explain) {
+  function flameGroup(s, name, title, graphs, explain, colours) {
     s.appendChild(el('h3', {id: name, text: title}));
     s.appendChild(el('p', {class: 'kprof-lead', text: explain}));
     const select = el('select', {'data-flame-select': name},
@@ -347,11 +434,15 @@
     s.appendChild(holder);
     const draw = (i) => {
       holder.textContent = '';
-      return chart(holder, name, flameSpec(graphs[i], 1100), 'vega');
+      goneNote(holder, graphs[i]);
+      return chart(holder, name, flameSpec(graphs[i], 1100, colours), 'vega');
     };
     select.addEventListener('change', () => draw(Number(select.value)));
     draw(0);
   }
+
+  const CALL_GRAPH_NOTE = 'Built from the profile\'s call graph (callers and callees with inclusive costs): where a ' +
+    'function is called from several places, its callees\' cost is shared among them in proportion.';
 
   function flames(data) {
     const s = section('flames', 'Flame graphs',
@@ -359,15 +450,75 @@
       'kprof\'s own driver frames are hidden, so the graphs start at your code. Hover a frame for its figures.');
     const groups = [
       ['flame-cpu', 'CPU samples (kprof cpu)', data.flames_cpu,
-       ['No CPU profile in this folder: ', code('kprof cpu TARGET --out DIR/cpu/NAME'), ' makes one.']],
+       ['No CPU profile in this folder: ', code('kprof cpu TARGET --out DIR/cpu/NAME'), ' makes one.'], CALL_GRAPH_NOTE],
       ['flame-callgrind', 'Instructions, inclusive (kprof callgrind)', data.flames_callgrind,
-       ['No callgrind profile in this folder: ', code('kprof callgrind FAMILY --compare --out DIR/callgrind/NAME'), ' makes them.']],
+       ['No callgrind profile in this folder: ', code('kprof callgrind FAMILY --compare --out DIR/callgrind/NAME'),
+        ' makes them.'], CALL_GRAPH_NOTE],
+      ['flame-allocations', 'Bytes allocated, by call stack (kprof mem)', data.flames_allocations,
+       ['No allocation profile in this folder: ', code('kprof mem TARGET -o DIR/memory'), ' makes one.'],
+       'Every allocating stack of the region, from its call site (your line) outwards; a frame\'s width is the bytes ' +
+       'allocated below it. malloc and the runtime inside the call site are left out.'],
+      ['flame-differential', 'Differential: the gate\'s baseline against its current build, one variant against another',
+       data.flames_differential,
+       ['No two profiles to compare here: ', code('kprof callgrind FAMILY --compare --out DIR/callgrind/NAME'),
+        ' profiles every variant; ', code('kprof regress ... --json DIR/regress/regress.json'),
+        ' compares a baseline with the current build.'],
+       'The second profile\'s instructions per call (the current build\'s, or the second variant\'s) laid out as a ' +
+       'flame graph, each frame coloured by the change of its inclusive cost from the first (matched by the functions ' +
+       'on its path): red grew, blue shrank, full red is new. Frames only the first profile has are listed above the ' +
+       'graph.', changeColours],
     ];
-    for (const [name, title, graphs, missing] of groups) {
+    for (const [name, title, graphs, missing, explain, colours] of groups) {
       if (!graphs || !graphs.length) { s.appendChild(el('h3', {text: title})); note(s, missing); continue; }
-      flameGroup(s, name, title, graphs,
-        'Built from the profile\'s call graph (callers and callees with inclusive costs): where a function is called ' +
-        'from several places, its callees\' cost is shared among them in proportion.');
+      flameGroup(s, name, title, graphs, explain, colours);
+    }
+  }
+
+  // ---- regressions (kprof regress --json) --------------------------------------------------------
+  function signedPct(value) {
+    return (value > 0 ? '+' : '') + fmt(value, 3) + '%';
+  }
+
+  function findingRows(comparison) {
+    const rows = [];
+    for (const b of comparison.benchmarks)
+      for (const f of b.findings || []) {
+        if (f.verdict === 'unchanged') continue;
+        const what = el('div', {}, [f.explanation]);
+        if (f.details && f.details.length) what.appendChild(el('ul', {}, f.details.map((d) => el('li', {text: d}))));
+        rows.push({className: 'verdict-' + f.verdict,
+                   cells: [b.key, f.metric, f.verdict, fmt(f.baseline), fmt(f.current), signedPct(f.change_pct),
+                           fmt(f.threshold_pct, 3) + '% (' + f.threshold_source + ')', what]});
+      }
+    return rows;
+  }
+
+  function regressions(data) {
+    const s = section('regressions', 'Regressions',
+      'The regression gate\'s verdicts (kprof regress --json): every finding that is not "unchanged", with what ' +
+      'grew; the differential flame graphs below show a compared build\'s instructions frame by frame.');
+    const comparisons = data.regressions || [];
+    if (!comparisons.length) {
+      note(s, ['No gate comparison in this folder: ',
+               code('kprof regress --baseline BASE.json --current RUN.json --json DIR/regress/regress.json'),
+               ' makes one.']);
+      return;
+    }
+    for (const {file, comparison: c} of comparisons) {
+      s.appendChild(el('h3', {text: file}));
+      const verdict = c.regressions ? c.regressions + ' regression' + (c.regressions > 1 ? 's' : '') : 'no regression';
+      s.appendChild(el('p', {'data-regressions': String(c.regressions), class: c.regressions ? 'kprof-bad' : null,
+                             text: verdict + ', ' + c.improvements + ' improvement' + (c.improvements === 1 ? '' : 's') +
+                                   ' · baseline ' + c.baseline + (c.baseline_commit ? ' (' + c.baseline_commit + ')' : '') +
+                                   ' → current ' + c.current + (c.current_commit ? ' (' + c.current_commit + ')' : '')}));
+      for (const w of c.warnings || []) note(s, w);
+      const rows = findingRows(c);
+      const compared = c.benchmarks.reduce((n, b) => n + (b.findings || []).length, 0);
+      if (rows.length)
+        s.appendChild(table(['benchmark', 'metric', 'verdict', 'baseline', 'current', 'change', 'threshold', 'why'], rows,
+                            {numeric: [3, 4, 5], className: 'kprof-regress'}));
+      s.appendChild(el('p', {class: 'kprof-lead',
+                             text: (compared - rows.length) + ' of ' + compared + ' findings unchanged (within their threshold).'}));
     }
   }
 
@@ -549,7 +700,7 @@
     const data = JSON.parse(document.getElementById('kprof-data').textContent);
     header(data);
     leftOut(data);
-    for (const part of [variants, roofline, sweeps, flames, sources, memory, machine]) {
+    for (const part of [variants, roofline, sweeps, regressions, flames, sources, memory, machine]) {
       try {
         part(data);
       } catch (error) {
@@ -562,6 +713,7 @@
   }
 
   build();
+  scheduleCharts();
   Promise.allSettled(renders).then((outcomes) => {
     document.body.dataset.kprofState = outcomes.every((o) => o.status === 'fulfilled') ? 'done' : 'failed';
   });

@@ -43,6 +43,19 @@ bool looks_like_kprof_document(const nlohmann::json& j) {
   return j.is_object() && j.contains("schema_version") && j.contains("kprof_version");
 }
 
+// `kprof regress --json`: version 1 is the one this page knows how to show.
+bool is_comparison(const nlohmann::json& j) { return j.is_object() && j.value("kind", "") == "kprof-regress"; }
+
+void add_comparison(const std::string& file, nlohmann::json j, Documents& found) {
+  if (j.value("schema_version", 0) != 1 || !j.contains("benchmarks") || !j["benchmarks"].is_array()) {
+    found.notes.push_back(file + ": a kprof-regress comparison of schema version " +
+                          j.value("schema_version", nlohmann::json(nullptr)).dump() +
+                          " (this kprof reads 1); left out");
+    return;
+  }
+  found.comparisons.push_back({file, std::move(j)});
+}
+
 }  // namespace
 
 Documents collect_documents(const fs::path& dir) {
@@ -54,6 +67,10 @@ Documents collect_documents(const fs::path& dir) {
     nlohmann::json j = nlohmann::json::parse(read_file(path), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
       found.notes.push_back(file + ": not valid JSON, left out");
+      continue;
+    }
+    if (is_comparison(j)) {
+      add_comparison(file, std::move(j), found);
       continue;
     }
     if (!looks_like_kprof_document(j)) continue;  // someone else's JSON file

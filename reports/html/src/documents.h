@@ -1,9 +1,12 @@
 #pragma once
 // The kprof documents in a report folder: every *.json under it that is a kprof Run document,
-// read with the Run reader (so a document of another schema version is refused with its reason).
+// read with the Run reader (so a document of another schema version is refused with its reason),
+// and the regression gate's comparisons.
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "kprof/run.h"
 
@@ -14,9 +17,16 @@ struct Document {
   Run run;
 };
 
+// A regression gate's comparison (`kprof regress --json FILE`, "kind": "kprof-regress"), as written.
+struct Comparison {
+  std::string file;
+  nlohmann::json json;
+};
+
 struct Documents {
-  std::vector<Document> runs;      // in path order, run.json of the folder itself first
-  std::vector<std::string> notes;  // "<file>: <why it was left out>"
+  std::vector<Document> runs;           // in path order, run.json of the folder itself first
+  std::vector<Comparison> comparisons;  // in path order
+  std::vector<std::string> notes;       // "<file>: <why it was left out>"
 };
 
 // JSON files that are not kprof documents (no "schema_version" and "kprof_version") are ignored;

@@ -28,3 +28,16 @@ nlohmann::json flame_graph(const CallgrindProfile& profile, const std::string& r
                            const FlameOptions& options = {});
 
 }  // namespace kprof::html
+
+namespace kprof::html {
+
+// A differential flame graph (after Brendan Gregg's differential flame graphs): the frames of
+// `current` laid out by its cost, each with its inclusive cost in `base` ("base", matched by the
+// names on its path from the root) and in `current` ("now"); costs divided by each profile's
+// `*_per` (kernel calls), so that profiles of different lengths compare per call. Frames `base`
+// had and `current` lost are listed in "gone" (the largest 8). The root is named `root_name`.
+// {"event", "total", "base_total", "frames": [{id, parent, name, module, self, base, now}], "gone": [{name, base}]}
+nlohmann::json differential_flame(const nlohmann::json& base, double base_per, const nlohmann::json& current,
+                                  double current_per, const std::string& root_name);
+
+}  // namespace kprof::html

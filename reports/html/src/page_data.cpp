@@ -153,7 +153,12 @@ json page_data(const Documents& documents, const std::filesystem::path& dir, con
   FlameGraphs flames = flame_graphs(documents, dir);
   data["flames_cpu"] = std::move(flames.cpu);
   data["flames_callgrind"] = std::move(flames.callgrind);
+  data["flames_allocations"] = std::move(flames.allocations);
+  data["flames_differential"] = std::move(flames.differential);
   for (auto& note : flames.notes) data["notes"].push_back(std::move(note));
+  data["regressions"] = json::array();
+  for (const auto& comparison : documents.comparisons)
+    data["regressions"].push_back({{"file", comparison.file}, {"comparison", comparison.json}});
   data["memory"] = memory_entries(documents);
   std::vector<std::string> source_notes;
   data["sources"] = source_views(documents, dir, source_notes);

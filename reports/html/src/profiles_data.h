@@ -1,7 +1,8 @@
 #pragma once
-// The profilers' sections as the page draws them: flame graphs of CPU samples and of callgrind's
-// inclusive instructions (from the kcachegrind files the sections name), and the memory of each
-// variant (totals, heap over the region, call sites).
+// The profilers' sections as the page draws them: flame graphs of CPU samples, of callgrind's
+// inclusive instructions and of allocations (from the callgrind-format files the sections name),
+// differential flame graphs of variants, and the memory of each variant (totals, heap over the
+// region, call sites).
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -13,9 +14,13 @@
 namespace kprof::html {
 
 struct FlameGraphs {
-  nlohmann::json cpu = nlohmann::json::array();        // [{label, key, document, event, total, frames}]
-  nlohmann::json callgrind = nlohmann::json::array();  // the same, instructions (Ir)
-  std::vector<std::string> notes;                      // profile files missing or unreadable
+  nlohmann::json cpu = nlohmann::json::array();          // [{label, key, document, event, total, frames}]
+  nlohmann::json callgrind = nlohmann::json::array();    // the same, instructions (Ir)
+  nlohmann::json allocations = nlohmann::json::array();  // the same, bytes allocated (kprof mem)
+  // Two variants of one family and size under callgrind, per call: the first variant of the
+  // document as the base, each other one as current ({label, ...differential_flame}).
+  nlohmann::json differential = nlohmann::json::array();
+  std::vector<std::string> notes;  // profile files missing or unreadable
 };
 
 FlameGraphs flame_graphs(const Documents& documents, const std::filesystem::path& dir);

@@ -269,6 +269,7 @@ Finding compare_instructions(const CallgrindEntry& b, const CallgrindEntry& c, c
     f.threshold_pct = noise->instr_detectable_pct;
     f.threshold_source = "noise calibration";
   }
+  if (!b.file.empty() && !c.file.empty()) f.profiles = Finding::Profiles{b.file, c.file, b.iterations, c.iterations};
   const std::string what = "instructions " + num(f.baseline) + " -> " + num(f.current) + " per call (" +
                            format_signed_pct(f.change_pct, 2) + ")";
   if (f.change_pct > f.threshold_pct) {

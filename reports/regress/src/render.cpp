@@ -234,6 +234,11 @@ nlohmann::json to_json(const Comparison& c) {
       if (f.p_value) jf["p_value"] = *f.p_value;
       if (f.ci_low_pct) jf["ci_low_pct"] = *f.ci_low_pct;
       if (f.ci_high_pct) jf["ci_high_pct"] = *f.ci_high_pct;
+      if (f.profiles)
+        jf["profiles"] = {{"baseline_file", f.profiles->baseline_file},
+                          {"current_file", f.profiles->current_file},
+                          {"baseline_iterations", f.profiles->baseline_iterations},
+                          {"current_iterations", f.profiles->current_iterations}};
       findings.push_back(jf);
     }
     benchmarks.push_back({{"key", b.key},

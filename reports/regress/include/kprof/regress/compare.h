@@ -34,6 +34,13 @@ struct Finding {
   std::string measurement;           // time only: "wall time A -> B per call (change, CI, p, samples)"
   std::string explanation;           // one sentence a developer can act on
   std::vector<std::string> details;  // what grew: functions/lines, allocation sites
+  // instructions only: the two callgrind files compared (for a differential flame graph), as the
+  // sections name them, with the kernel calls each holds.
+  struct Profiles {
+    std::string baseline_file, current_file;
+    std::int64_t baseline_iterations = 1, current_iterations = 1;
+  };
+  std::optional<Profiles> profiles;
 };
 
 struct BenchmarkComparison {
