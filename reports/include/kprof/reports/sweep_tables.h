@@ -60,9 +60,9 @@ struct ThreadSweep {
 };
 std::vector<ThreadSweep> thread_sweeps(const Run& run);
 
-// The job threads x BLAS threads grid of a variant that runs its own threads and calls BLAS (the
-// results at two BLAS pool sizes or more), with the cells that oversubscribe this machine's
-// logical CPUs (Environment::logical_cpus) and are slower for it.
+// The job threads x BLAS threads grid of a variant that runs its own threads and calls BLAS (some
+// job thread count measured at two BLAS pool sizes or more), with the cells that oversubscribe the
+// run's logical CPUs (Environment::logical_cpus) and are slower for it.
 struct ThreadGrid {
   std::string family, variant;
   DType dtype = DType::f64;
