@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -54,6 +55,23 @@ ThreadPlan thread_plan(const RunArgs& args) {
   return plan;
 }
 
+// A progress line after each group of points for a person at a terminal; none otherwise
+// (kprof/reports/progress.h).
+std::function<void(std::size_t, std::size_t)> progress_reporter(bool quiet) {
+  if (!progress_wanted(quiet, isatty(STDERR_FILENO) == 1, std::getenv("CI"))) return {};
+  return [start = std::chrono::steady_clock::now()](std::size_t done, std::size_t total) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << progress_line(done, total, elapsed) << "\n";
+  };
+}
+
+// Oversubscription is said on stderr, where the user looks as the run ends, and again in every report.
+void warn_of_oversubscription(const Run& run) {
+  for (const ThreadGrid& grid : thread_grids(run))
+    for (const auto& o : grid.oversubscribed)
+      std::cerr << "kprof run: warning: " << oversubscription_warning(grid, o) << "\n";
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, Context& ctx) {
@@ -97,11 +115,7 @@ void add_run_command(CLI::App& app, Context& ctx) {
     RunOptions options;
     options.rounds = args->rounds;
     options.min_round_seconds = args->min_time_ms / 1000.0;
-    if (progress_wanted(args->quiet, isatty(STDERR_FILENO) == 1, std::getenv("CI")))
-      options.on_progress = [start = std::chrono::steady_clock::now()](std::size_t done, std::size_t total) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::cerr << progress_line(done, total, elapsed) << "\n";
-      };
+    options.on_progress = progress_reporter(args->quiet);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
 
     Run run = new_run(ctx, *std::max_element(threads.threads.begin(), threads.threads.end()));
@@ -111,11 +125,7 @@ void add_run_command(CLI::App& app, Context& ctx) {
       for (const auto& path : write_reports(run, args->out_dir, "run"))
         if (!args->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";
     }
-    // Oversubscription is said where the user looks while the run ends, and again in every report.
-    if (!args->quiet)
-      for (const ThreadGrid& grid : thread_grids(run))
-        for (const auto& o : grid.oversubscribed)
-          std::cerr << "kprof run: warning: " << oversubscription_warning(grid, o) << "\n";
+    if (!args->quiet) warn_of_oversubscription(run);
     if (args->format == "table")
       std::cout << render_text(run);
     else if (args->format == "markdown")
