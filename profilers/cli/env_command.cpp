@@ -8,12 +8,28 @@
 namespace kprof::cli {
 namespace {
 
-// "L1d 48 KiB, L1i 32 KiB, L2 1024 KiB, L3 32768 KiB".
-std::string describe_caches(const std::vector<CacheLevel>& caches) {
-  if (caches.empty()) return "unknown (not in /sys/devices/system/cpu/cpu0/cache: no 'cache' roofline bound is marked)";
+// "L1d 48 KiB, L1i 32 KiB, L2 1024 KiB, L3 32768 KiB (from sysfs)".
+std::string describe_caches(const Environment& e) {
+  if (e.caches.empty())
+    return "unknown (neither /sys/devices/system/cpu/cpu0/cache nor CPUID describes them: no 'cache' roofline "
+           "bound is marked, no cache knee is placed)";
   std::string out;
-  for (const auto& c : caches)
+  for (const auto& c : e.caches)
     out += (out.empty() ? "" : ", ") + c.name() + " " + std::to_string(c.bytes >> 10) + " KiB";
+  return out + " (from " + e.cache_source + ")";
+}
+
+// "openblas 0.3.21 (pthreads, core Haswell, 2 threads) in /usr/lib/.../libopenblas.so.0; openmp ...".
+std::string describe_pools(const std::vector<ThreadPool>& pools) {
+  if (pools.empty()) return "none loaded";
+  std::string out;
+  for (const ThreadPool& p : pools) {
+    std::string details = p.threading;
+    if (!p.core.empty()) details += (details.empty() ? "" : ", ") + std::string("core ") + p.core;
+    details += (details.empty() ? "" : ", ") + std::to_string(p.threads) + " thread(s)";
+    out += (out.empty() ? "" : "; ") + p.api + (p.version.empty() ? "" : " " + p.version) + " (" + details + ") in " +
+           p.library;
+  }
   return out;
 }
 
@@ -36,8 +52,10 @@ void add_env_command(CLI::App& app, Context& ctx) {
     }
     for (const auto& [key, value] : j["environment"].items())
       if (key == "caches")
-        std::cout << "caches: " << describe_caches(run.environment.caches) << "\n";
-      else if (key != "warnings")
+        std::cout << "caches: " << describe_caches(run.environment) << "\n";
+      else if (key == "thread_pools")
+        std::cout << "thread_pools: " << describe_pools(run.environment.thread_pools) << "\n";
+      else if (key != "warnings" && key != "cache_source")
         std::cout << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
     for (const auto& [key, value] : j["machine_peak"].items())
       std::cout << "peak." << key << ": " << value.dump() << "\n";

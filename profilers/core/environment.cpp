@@ -198,6 +198,7 @@ void read_libraries(Environment& e) {
     e.blas_library = "none";
     e.blas_threads = 0;
   }
+  e.thread_pools = thread_pools();
   e.openblas_coretype_env = getenv_or("OPENBLAS_CORETYPE", "");
   e.omp_threads = std::atoi(getenv_or("OMP_NUM_THREADS", "1").c_str());
   e.eigen_version = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
@@ -252,7 +253,8 @@ Environment collect_environment(int threads) {
   read_cpuinfo(e);
   e.widest_isa = std::string(to_string(widest_supported_isa()));
   e.logical_cpus = static_cast<int>(std::thread::hardware_concurrency());
-  e.caches = read_cpu_caches();
+  e.caches = machine_caches().levels;
+  e.cache_source = machine_caches().source;
   e.governor = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
   e.perf_counters = perf_counters_available();
   read_build(e);

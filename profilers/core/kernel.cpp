@@ -56,7 +56,7 @@ Status status_from_string(std::string_view s) {
   throw UsageError("unknown status '" + std::string(s) + "'");
 }
 
-std::string Result::key() const { return job_key(family, variant, dtype, size); }
+std::string Result::key() const { return job_key(family, variant, dtype, size, threads, blas_threads); }
 
 const Variant* FamilyRecord::find_variant(std::string_view name) const {
   for (const auto& v : variants)

@@ -76,6 +76,7 @@ Result base_result(const FamilyRecord& family, std::size_t v, const Size& size, 
   r.tolerance = family.tolerance(size, dtype);
   r.flops = family.flops ? family.flops(size) : 0;
   r.bytes = family.bytes ? family.bytes(size, element_bytes(dtype)) : 0;
+  r.working_set = family.working_set ? family.working_set(size, element_bytes(dtype)) : 0;
   return r;
 }
 
@@ -96,12 +97,13 @@ void add_rates(Result& r, const MachinePeak& peak, int threads) {
   r.pct_peak = 100.0 * (compute_bound ? r.gflops / peak_flops : r.gbps / peak_bw);
 }
 
-// Jobs that are measured together: one family, size, dtype and thread count.
+// Jobs that are measured together: one family, size, dtype and thread count (job and BLAS).
 struct Group {
   const FamilyRecord* family;
   Size size;
   DType dtype;
   int threads;
+  int blas_threads;
   std::vector<std::size_t> variants;
 };
 
@@ -109,8 +111,9 @@ std::vector<Group> group_jobs(const std::vector<Job>& jobs) {
   std::vector<Group> groups;
   for (const Job& job : jobs) {
     if (groups.empty() || groups.back().family != job.target.family || !(groups.back().size == job.size) ||
-        groups.back().dtype != job.dtype || groups.back().threads != job.threads)
-      groups.push_back({job.target.family, job.size, job.dtype, job.threads, {}});
+        groups.back().dtype != job.dtype || groups.back().threads != job.threads ||
+        groups.back().blas_threads != job.blas())
+      groups.push_back({job.target.family, job.size, job.dtype, job.threads, job.blas(), {}});
     groups.back().variants.push_back(job.target.variant);
   }
   return groups;
@@ -119,11 +122,15 @@ std::vector<Group> group_jobs(const std::vector<Job>& jobs) {
 // The correctness phase: one result per variant, `ok` only for those that matched the reference.
 std::vector<Result> check_group(const Group& g, const RunOptions& options, std::FILE* log) {
   const FamilyRecord& family = *g.family;
-  const std::string label = family.name + " " + std::string(to_string(g.dtype)) + " " + g.size.str();
+  std::string label = family.name + " " + std::string(to_string(g.dtype)) + " " + g.size.str();
+  if (g.threads != 1 || g.blas_threads != 1)
+    label += " threads=" + std::to_string(g.threads) + ",blas=" + std::to_string(g.blas_threads);
   std::vector<Result> group;
   ReferenceCheck checker(family, g.size, g.dtype);  // released before timing: its memory is not kept
   for (std::size_t v : g.variants) {
     Result r = base_result(family, v, g.size, g.dtype);
+    r.threads = g.threads;
+    r.blas_threads = g.blas_threads;
     r.code_path = describe_code_path(family, v);
     if (std::string why = isa_skip_reason(family.variants[v].spec.isa); !why.empty()) {
       r.status = Status::skipped;
@@ -180,7 +187,7 @@ void time_group(const Group& g, const RunOptions& options, const MachinePeak& pe
 
 void run_group(const Group& g, const RunOptions& options, const MachinePeak& peak, std::FILE* log,
                std::vector<Result>& out) {
-  set_threads(g.threads);
+  set_threads(g.threads, g.blas_threads);
   std::vector<Result> group = check_group(g, options, log);
   time_group(g, options, peak, group);
   for (auto& r : group) out.push_back(std::move(r));
@@ -241,12 +248,15 @@ std::string describe_code_path(const FamilyRecord& family, std::size_t variant) 
 std::vector<Result> run_benchmarks(const std::vector<Job>& jobs, const RunOptions& options, const MachinePeak& peak,
                                    std::FILE* log) {
   std::vector<Result> results;
-  for (const Group& group : group_jobs(jobs)) run_group(group, options, peak, log, results);
+  for (const Group& group : group_jobs(jobs)) {
+    run_group(group, options, peak, log, results);
+    if (options.on_progress) options.on_progress(results.size(), jobs.size());
+  }
   return results;
 }
 
 double run_region(const Job& job, const RegionOptions& options, RegionHooks& hooks, std::int64_t* calls) {
-  set_threads(job.threads);
+  set_threads(job.threads, job.blas());
   const VariantRef& ref = job.target;
   if (std::string why = isa_skip_reason(job.variant().isa); !why.empty())
     throw UsageError(job.name() + " cannot run here: " + why);
@@ -279,15 +289,16 @@ double run_region(const Job& job, const RegionOptions& options, RegionHooks& hoo
   return seconds;
 }
 
-void set_threads(int threads) {
+void set_threads(int threads, int blas_threads) {
   if (threads < 1) throw UsageError("threads must be >= 1, got " + std::to_string(threads));
+  if (blas_threads < 0) throw UsageError("BLAS threads must be >= 1, got " + std::to_string(blas_threads));
   g_threads = threads;
   // Every BLAS pool loaded (OpenBLAS, BLIS, MKL), found by symbol: the core links no BLAS, and a
   // user's binary without one has none to size. Held until the next call; never destroyed, so the
   // pools keep this size until the process exits.
   static auto* blas_limit = new std::optional<ThreadLimits>();
   blas_limit->reset();
-  blas_limit->emplace(ThreadCaps{.blas = threads});
+  blas_limit->emplace(ThreadCaps{.blas = blas_threads > 0 ? blas_threads : threads});
 }
 
 int current_threads() { return g_threads; }

@@ -1,6 +1,7 @@
 // Range and list expansion for sweeps (kprof/sweep.h).
 #include "kprof/sweep.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <utility>
@@ -103,18 +104,20 @@ std::vector<std::string> expand_size_spec(std::string_view spec) {
   return points;
 }
 
-std::vector<int> parse_thread_list(std::string_view text, int max_threads) {
+std::vector<int> parse_thread_list(std::string_view text, int max_threads, std::string_view option) {
   std::vector<int> threads;
   for (std::string_view item : split(text, ',')) {
     for (std::int64_t t : expand_range(item, text)) {
       if (t < 1 || t > max_threads)
-        throw UsageError("--threads " + std::string(text) + ": " + std::to_string(t) + " is outside 1.." +
-                         std::to_string(max_threads));
+        throw UsageError(std::string(option) + " " + std::string(text) + ": " + std::to_string(t) + " is outside 1.." +
+                         std::to_string(max_threads) + " (at most 8 threads per logical CPU)");
       threads.push_back(static_cast<int>(t));
     }
   }
   return threads;
 }
+
+int thread_limit(int logical_cpus) { return std::max(8, 8 * logical_cpus); }
 
 void check_sweep_size(std::size_t points, std::size_t max_points, bool yes) {
   if (points > max_points && !yes)

@@ -31,6 +31,8 @@ json result_json(const Result& r) {
             {"isa", to_string(r.isa)},
             {"dtype", to_string(r.dtype)},
             {"size", size_to_json(r.size)},
+            {"threads", r.threads},
+            {"blas_threads", r.blas_threads},
             {"status", to_string(r.status)},
             {"reason", r.reason},
             {"code_path", r.code_path},
@@ -39,6 +41,7 @@ json result_json(const Result& r) {
             {"tolerance", r.tolerance},
             {"flops", r.flops},
             {"bytes", r.bytes},
+            {"working_set", r.working_set},
             {"time", stats_json(r.time)},
             {"gflops", r.gflops},
             {"gbps", r.gbps},
@@ -54,6 +57,19 @@ json caches_json(const std::vector<CacheLevel>& caches) {
   return out;
 }
 
+json pools_json(const std::vector<ThreadPool>& pools) {
+  json out = json::array();
+  for (const ThreadPool& p : pools)
+    out.push_back({{"api", p.api},
+                   {"library", p.library},
+                   {"version", p.version},
+                   {"threads", p.threads},
+                   {"core", p.core},
+                   {"threading", p.threading},
+                   {"config", p.config}});
+  return out;
+}
+
 json env_json(const Environment& e) {
   return {{"hostname", e.hostname},
           {"os", e.os},
@@ -62,6 +78,7 @@ json env_json(const Environment& e) {
           {"widest_isa", e.widest_isa},
           {"logical_cpus", e.logical_cpus},
           {"caches", caches_json(e.caches)},
+          {"cache_source", e.cache_source},
           {"governor", e.governor},
           {"hypervisor", e.hypervisor},
           {"perf_counters", e.perf_counters},
@@ -75,6 +92,7 @@ json env_json(const Environment& e) {
           {"blas_config", e.blas_config},
           {"blas_core", e.blas_core},
           {"blas_threads", e.blas_threads},
+          {"thread_pools", pools_json(e.thread_pools)},
           {"openblas_coretype_env", e.openblas_coretype_env},
           {"omp_threads", e.omp_threads},
           {"threads", e.threads},
@@ -137,6 +155,7 @@ Environment env_from(const json& j, const Reader& r) {
       e.caches.push_back(
           {r.get<int>(c, "level", at), r.get<std::string>(c, "type", at), r.get<std::int64_t>(c, "bytes", at)});
     }
+  if (j.contains("cache_source")) e.cache_source = r.get<std::string>(j, "cache_source", w);
   e.governor = r.get<std::string>(j, "governor", w);
   e.hypervisor = r.get<bool>(j, "hypervisor", w);
   e.perf_counters = r.get<bool>(j, "perf_counters", w);
@@ -151,6 +170,15 @@ Environment env_from(const json& j, const Reader& r) {
   e.blas_config = r.get<std::string>(j, "blas_config", w);
   e.blas_core = r.get<std::string>(j, "blas_core", w);
   e.blas_threads = r.get<int>(j, "blas_threads", w);
+  // Documents written before the thread pools were recorded have none.
+  if (j.contains("thread_pools"))
+    for (const json& p : r.get<json>(j, "thread_pools", w)) {
+      const std::string at = w + "thread_pools[].";
+      e.thread_pools.push_back({r.get<std::string>(p, "api", at), r.get<std::string>(p, "library", at),
+                                r.get<std::string>(p, "version", at), r.get<int>(p, "threads", at),
+                                r.get<std::string>(p, "core", at), r.get<std::string>(p, "threading", at),
+                                r.get<std::string>(p, "config", at)});
+    }
   e.openblas_coretype_env = r.get<std::string>(j, "openblas_coretype_env", w);
   e.omp_threads = r.get<int>(j, "omp_threads", w);
   e.threads = r.get<int>(j, "threads", w);
@@ -178,6 +206,10 @@ Result result_from(const json& j, const Reader& r, const std::string& w) {
     dims.emplace_back(name, value.get<std::int64_t>());
   }
   x.size = Size(std::move(dims));
+  // Documents written before thread sweeps ran everything on one thread and had no working sets.
+  if (j.contains("threads")) x.threads = r.get<int>(j, "threads", w);
+  x.blas_threads = j.contains("blas_threads") ? r.get<int>(j, "blas_threads", w) : x.threads;
+  if (j.contains("working_set")) x.working_set = r.get<double>(j, "working_set", w);
   x.status = r.wrap(w + "status", [&] { return status_from_string(r.get<std::string>(j, "status", w)); });
   x.reason = r.get<std::string>(j, "reason", w);
   x.code_path = r.get<std::string>(j, "code_path", w);

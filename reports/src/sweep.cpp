@@ -65,6 +65,21 @@ std::vector<Scaling> scaling(const std::vector<Point>& points, double min_gain) 
   return out;
 }
 
+std::vector<Oversubscription> oversubscriptions(const std::vector<GridPoint>& grid, int logical_cpus, double min_loss) {
+  std::map<std::string, const GridPoint*> best_fit;  // per variant
+  for (const GridPoint& p : grid) {
+    const GridPoint*& best = best_fit[p.variant];
+    if (p.total() <= logical_cpus && (!best || p.seconds < best->seconds)) best = &p;
+  }
+  std::vector<Oversubscription> out;
+  for (const GridPoint& p : grid) {
+    const GridPoint* fit = best_fit[p.variant];
+    if (p.total() > logical_cpus && fit && p.seconds > fit->seconds * (1 + min_loss))
+      out.push_back({p, *fit, p.seconds / fit->seconds});
+  }
+  return out;
+}
+
 std::vector<Knee> knees_of(const std::vector<Point>& points, const std::vector<CacheLevel>& caches,
                            const std::vector<std::pair<std::int64_t, std::int64_t>>& working_sets) {
   const std::map<std::int64_t, std::int64_t> set_of(working_sets.begin(), working_sets.end());

@@ -1,6 +1,7 @@
 #include "kprof/reports/tables.h"
 
 #include "kprof/reports/sweep_tables.h"
+#include "sweep_parts.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,7 +26,7 @@ std::vector<std::string> result_row(const Result& r) {
   return {r.family,
           r.variant,
           std::string(to_string(r.dtype)),
-          r.size.str(),
+          r.size.str() + threads_suffix(r.threads, r.blas_threads),
           status_cell(r),
           timed ? format_duration_ns(r.time.median_ns) : "-",
           spread,

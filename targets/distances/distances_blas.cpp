@@ -29,6 +29,11 @@ void gemm_minus_two_x_ct(const T* x, std::int64_t rows, const T* c, std::int64_t
 template <class T>
 void distances_blas(const DistancesTask<T>& t) {
   row_norms(t.c, t.k, t.d, t.c_norms);
+  distances_blas_rows(t);
+}
+
+template <class T>
+void distances_blas_rows(const DistancesTask<T>& t) {
   for (std::int64_t start = 0; start < t.n; start += t.chunk) {
     const std::int64_t rows = std::min(t.chunk, t.n - start);
     const T* x = t.x + start * t.d;
@@ -40,5 +45,7 @@ void distances_blas(const DistancesTask<T>& t) {
 
 template void distances_blas(const DistancesTask<float>&);
 template void distances_blas(const DistancesTask<double>&);
+template void distances_blas_rows(const DistancesTask<float>&);
+template void distances_blas_rows(const DistancesTask<double>&);
 
 }  // namespace kprof::targets

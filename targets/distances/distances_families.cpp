@@ -13,15 +13,15 @@
 namespace kprof::targets {
 namespace {
 
-// The simd-avx512 kernel over whole chunks split between threads, each with its own block.
-template <class T>
-void distances_threaded_avx512(DistancesProblem<T>& p) {
-  const DistancesTask<T> all = p.task();
-  pack_centroids_avx512(all);  // once, shared read-only by every thread
+// Whole chunks split between current_threads() threads, each running `rows` on its own block and
+// norms (DistancesProblem::task(slot)); `shared` runs once before, for what the threads only read.
+template <class T, class Shared, class Rows>
+void split_chunks_over_threads(DistancesProblem<T>& p, Shared shared, Rows rows) {
+  shared(p.task());
   const std::int64_t chunks = (p.n + p.chunk - 1) / p.chunk;
   const std::int64_t threads = std::clamp<std::int64_t>(current_threads(), 1, std::min<std::int64_t>(p.slots, chunks));
   const std::int64_t chunks_per_thread = (chunks + threads - 1) / threads;
-  auto work = [&p, chunks_per_thread](std::int64_t slot) {
+  auto work = [&p, &rows, chunks_per_thread](std::int64_t slot) {
     DistancesTask<T> t = p.task(static_cast<int>(slot));
     const std::int64_t first = std::min(p.n, slot * chunks_per_thread * p.chunk);
     const std::int64_t last = std::min(p.n, (slot + 1) * chunks_per_thread * p.chunk);
@@ -29,12 +29,38 @@ void distances_threaded_avx512(DistancesProblem<T>& p) {
     t.n = last - first;
     t.min_dist += first;
     t.labels += first;
-    assign_rows_avx512(t);
+    rows(t);
   };
   std::vector<std::thread> helpers;
   for (std::int64_t slot = 1; slot < threads; ++slot) helpers.emplace_back(work, slot);
   work(0);
   for (auto& h : helpers) h.join();
+}
+
+// The simd-avx512 kernel over whole chunks split between threads; Cᵀ packed once, read by all.
+template <class T>
+void distances_threaded_avx512(DistancesProblem<T>& p) {
+  split_chunks_over_threads(
+      p, [](const DistancesTask<T>& all) { pack_centroids_avx512(all); },
+      [](const DistancesTask<T>& t) { assign_rows_avx512(t); });
+}
+
+// The GEMM formulation over whole chunks split between job threads, each calling BLAS, which runs
+// its own pool inside every call: scikit-learn's n_jobs workers over a threaded BLAS, the
+// oversubscription of ../shared/seeds/002_* when job threads x BLAS threads exceed the CPUs.
+template <class T>
+void distances_threaded_blas(DistancesProblem<T>& p) {
+  split_chunks_over_threads(
+      p, [](const DistancesTask<T>& all) { row_norms(all.c, all.k, all.d, all.c_norms); },
+      [](const DistancesTask<T>& t) { distances_blas_rows(t); });
+}
+
+// Bytes one chunk works on: its rows of X, its chunk x k block and row norms, and all of C with its
+// norms, which every chunk reads again (a chunk larger than n is capped at n, as the problem does).
+double chunk_working_set(const Size& s, std::size_t elem) {
+  const double chunk = static_cast<double>(std::min(s["chunk"], s["n"])), d = static_cast<double>(s["d"]),
+               k = static_cast<double>(s["k"]);
+  return (chunk * d + chunk * k + chunk + k * d + k) * static_cast<double>(elem);
 }
 
 const std::string kShape = "n=10000,d=64,k=256";
@@ -62,6 +88,7 @@ KPROF_FAMILY(distances, DistancesProblem)
     .bytes([](const Size& s, std::size_t e) {
       return (static_cast<double>(s["n"]) * s["d"] + static_cast<double>(s["k"]) * s["d"] + s["n"]) * e;
     })
+    .working_set(chunk_working_set)
     .tolerance(1e-3, 1e-12)
     .reference([](auto& p) { reference_distances(p); })
     .variant({.name = "scalar", .kind = Kind::scalar, .note = "direct sum (x_j - c_j)², plain loops, chunked"},
@@ -89,6 +116,11 @@ KPROF_FAMILY(distances, DistancesProblem)
               .isa = Isa::avx512,
               .note = "simd-avx512 with chunks split over --threads threads",
               .threaded = true},
-             [](auto& p) { distances_threaded_avx512(p); });
+             [](auto& p) { distances_threaded_avx512(p); })
+    .variant({.name = "threads-blas",
+              .kind = Kind::blas,
+              .note = "blas with chunks split over --threads job threads, each calling BLAS (--blas-threads)",
+              .threaded = true},
+             [](auto& p) { distances_threaded_blas(p); });
 
 }  // namespace kprof::targets

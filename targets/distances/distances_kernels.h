@@ -54,6 +54,10 @@ void assign_rows_avx512(const DistancesTask<T>& t);
 // The GEMM formulation ||x||² + ||c||² - 2·x·c per chunk, with cblas_?gemm (OpenBLAS) or Eigen.
 template <class T>
 void distances_blas(const DistancesTask<T>& t);
+// distances_blas over the task's rows with t.c_norms already filled (row_norms of C): the part that
+// job threads run side by side, each on its own rows and block.
+template <class T>
+void distances_blas_rows(const DistancesTask<T>& t);
 template <class T>
 void distances_eigen(const DistancesTask<T>& t);
 std::string distances_eigen_code_path();  // "Eigen 3.4.0 (AVX512, FMA, ...)"

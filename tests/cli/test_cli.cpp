@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -88,6 +89,14 @@ INSTANTIATE_TEST_SUITE_P(
                     BadInput{"run dot -s m=3", "no parameter 'm'"},
                     BadInput{"run dot -t f16", "unknown dtype 'f16' (expected f32 or f64)"},
                     BadInput{"run dot --threads 0", "threads"}, BadInput{"frobnicate", "frobnicate"},
+                    // sweeps (issue 14): refused before anything runs
+                    BadInput{"run dot -s n=5..1", "range '5..1' in 'n=5..1' is inverted"},
+                    BadInput{"run dot -s n=1..10:+0", "does not advance"},
+                    BadInput{"run dot -s n=1..300", "points, more than 200; narrow the ranges, or pass --yes"},
+                    BadInput{"run dot --threads 1..100000", "(at most 8 threads per logical CPU)"},
+                    BadInput{"run dot --threads 4..2", "is inverted"},
+                    BadInput{"run distances --blas-threads 0", "--blas-threads 0: 0 is outside 1.."},
+                    BadInput{"run dot -s m=1..4", "no parameter 'm'"},
                     BadInput{"run dot -o /proc/kprof-cannot-be-here",
                              "cannot create output folder '/proc/kprof-cannot-be-here'"}));
 
@@ -122,6 +131,37 @@ TEST(CliThreads, ThreadedVariantsAndBlasMatchTheReferenceOnThreeThreads) {
           << result["variant"] << ": " << status << " " << result["reason"];
     }
   }
+}
+
+// A thread sweep and a job x BLAS grid in one Run document: every point keyed by its threads,
+// the scaling table and the grid in the report; no progress lines where stderr is not a terminal.
+TEST(Cli, ThreadSweepAndGridInOneRun) {
+  std::string dir = fresh_dir("cli_thread_sweep");
+  auto r = run_command(
+      kprof("run distances/scalar,threads-blas -s n=600,d=8,k=16,chunk=64 -t f64 --threads 1..2 --blas-threads 1,2 "
+            "--rounds 1 --min-time-ms 1 --format markdown -o '" +
+            dir + "'"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("points,"), std::string::npos) << "progress lines only on a terminal:\n" << r.err;
+  auto j = nlohmann::json::parse(std::ifstream(fs::path(dir) / "run.json"));
+  std::set<std::string> cells;
+  for (const auto& result : j["results"])
+    cells.insert(result["variant"].get<std::string>() + " " + result["threads"].dump() + "x" +
+                 result["blas_threads"].dump());
+  EXPECT_EQ(cells, (std::set<std::string>{"scalar 1x1", "scalar 2x2", "threads-blas 1x1", "threads-blas 1x2",
+                                          "threads-blas 2x1", "threads-blas 2x2"}));
+  EXPECT_EQ(j["environment"]["threads"], 2);
+  EXPECT_NE(r.out.find("### Thread scaling"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("### Job threads x BLAS threads"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ChunkSweepPlacesTheWorkingSetAgainstTheCaches) {
+  auto r =
+      run_command(kprof("run distances/blas -s n=2000,d=16,k=32,chunk=16..1024:*4 -t f64 --rounds 1 "
+                        "--min-time-ms 1 -q"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Chunk sweep"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("distances f64 blas: best at chunk="), std::string::npos) << r.out;
 }
 
 TEST(Cli, HelpAndVersionExitZero) {

@@ -62,7 +62,7 @@ TEST(Job, ResolvesOnceWithTheFamilysFirstDefaultSize) {
   EXPECT_EQ(given.name(), "testfam/scalar");
   EXPECT_EQ(given.size.str(), "n=77");
   EXPECT_EQ(given.threads, 2);
-  EXPECT_EQ(given.key(), "testfam/scalar/f32/n=77");
+  EXPECT_EQ(given.key(), "testfam/scalar/f32/n=77/threads=2");  // a thread sweep keys every point apart
   const FamilyRecord& fam = *registry().find("testfam");
   const Job fallback = resolve_job("testfam/scalar", "", DType::f64, 1);
   EXPECT_EQ(fallback.size, sizes_for(fam, {}).front());

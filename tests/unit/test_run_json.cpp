@@ -31,6 +31,11 @@ Run real_run() {
   o.warmup_seconds = 0.0002;
   run.results = run_benchmarks(plan_jobs({"testfam"}, {"100"}, {DType::f64, DType::f32}, 1), o, run.peak, nullptr);
   run.results[1].max_rel_error = std::numeric_limits<double>::infinity();  // NaN output must survive too
+  run.results[0].threads = 2;  // a grid cell of a thread sweep, with a chunk's working set
+  run.results[0].blas_threads = 1;
+  run.results[0].working_set = 4096;
+  run.environment.thread_pools.push_back(
+      {"openblas", "/usr/lib/libopenblas.so.0", "0.3.21", 2, "Haswell", "pthreads", "OpenBLAS 0.3.21 DYNAMIC_ARCH"});
   run.set_section(PairedMediansSection{{{run.results[0].key(), {100.5, 99.25}}}});
   run.sections["from_a_newer_kprof"] = {{"schema_version", 3}, {"anything", {1, 2, 3}}};  // kept as it is
   return run;
@@ -51,6 +56,18 @@ TEST(RunJson, RoundTripsEveryField) {
   kprof::Run run = real_run();
   kprof::Run back = run_from_json(nlohmann::json::parse(to_json(run).dump()), "memory");
   EXPECT_EQ(back, run);
+}
+
+TEST(RunJson, DocumentsFromBeforeThreadSweepsReadAsOneThread) {
+  nlohmann::json j = to_json(real_run());
+  for (const char* field : {"threads", "blas_threads", "working_set"}) j["results"][0].erase(field);
+  for (const char* field : {"thread_pools", "cache_source"}) j["environment"].erase(field);
+  const kprof::Run back = run_from_json(j, "old.json");
+  EXPECT_EQ(back.results[0].threads, 1);
+  EXPECT_EQ(back.results[0].blas_threads, 1);
+  EXPECT_EQ(back.results[0].working_set, 0);
+  EXPECT_EQ(back.results[0].key(), "testfam/scalar/f64/n=100");
+  EXPECT_TRUE(back.environment.thread_pools.empty());
 }
 
 TEST(RunJson, WrittenFileValidatesAgainstTheSchema) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "kprof/reports/sweep.h"
+#include "kprof/reports/sweep_tables.h"
 
 namespace kprof::sweep {
 namespace {
@@ -69,5 +70,120 @@ TEST(SweepAnalysis, KneeNamesTheChunkWhereTheWorkingSetLeavesEachCache) {
   EXPECT_EQ(k[0].leaves[1].working_set, 2048 * 1024);
 }
 
+// The job threads x BLAS threads grid of a variant on a 2-CPU machine, 1..2 x 1..2; times in seconds.
+std::vector<GridPoint> grid(double two_by_two) {
+  return {{"threads-blas", 1, 1, 1.0},
+          {"threads-blas", 1, 2, 0.6},
+          {"threads-blas", 2, 1, 0.55},
+          {"threads-blas", 2, 2, two_by_two}};
+}
+
+TEST(SweepAnalysis, OversubscriptionIsFourThreadsOnTwoCpusThatGotSlower) {
+  std::vector<Oversubscription> o = oversubscriptions(grid(0.9), 2);
+  ASSERT_EQ(o.size(), 1u);
+  EXPECT_EQ(o[0].slow.threads, 2);
+  EXPECT_EQ(o[0].slow.blas_threads, 2);
+  EXPECT_EQ(o[0].fit.threads, 2);  // the fastest cell within 2 CPUs: 2 x 1
+  EXPECT_EQ(o[0].fit.blas_threads, 1);
+  EXPECT_NEAR(o[0].slowdown, 0.9 / 0.55, 1e-12);
+}
+
+TEST(SweepAnalysis, NoOversubscriptionWhenTheExtraThreadsCostNothingOrTheyFit) {
+  EXPECT_TRUE(oversubscriptions(grid(0.5), 2).empty()) << "faster despite 4 threads on 2 CPUs";
+  EXPECT_TRUE(oversubscriptions(grid(0.56), 2).empty()) << "within 5% of the best fitting cell: noise";
+  EXPECT_TRUE(oversubscriptions(grid(0.9), 4).empty()) << "4 threads fit 4 CPUs";
+  // BLAS limited to 1 thread (kprof::ThreadLimits): 2 job threads x 1 never exceed the 2 CPUs.
+  EXPECT_TRUE(oversubscriptions({{"threads-blas", 1, 1, 1.0}, {"threads-blas", 2, 1, 1.5}}, 2).empty());
+}
+
 }  // namespace
 }  // namespace kprof::sweep
+
+namespace kprof {
+namespace {
+
+Result timed(const std::string& variant, const Size& size, double seconds, int threads = 1, int blas = 1) {
+  Result r;
+  r.family = "fam";
+  r.variant = variant;
+  r.size = size;
+  r.threads = threads;
+  r.blas_threads = blas;
+  r.flops = 1e6;
+  r.bytes = 1e5;
+  r.time.median_ns = seconds * 1e9;
+  return r;
+}
+
+// A synthetic working-set family: one chunk of c rows holds 1 KiB per row. Time per call is flat
+// while a chunk fits the 1 MiB L2, grows past it, and a tiny chunk pays a per-chunk overhead.
+Run chunk_sweep_run() {
+  kprof::Run run;
+  run.environment.caches = {{1, "Instruction", 32 << 10}, {1, "Data", 48 << 10}, {2, "Unified", 1 << 20}};
+  for (std::int64_t chunk = 16; chunk <= 8192; chunk *= 2) {
+    const double seconds = 1.0 + 16.0 / static_cast<double>(chunk) + (chunk * 1024 > (1 << 20) ? 0.5 : 0.0);
+    Result r = timed("chunked", Size({{"n", 10000}, {"chunk", chunk}}), seconds);
+    r.working_set = static_cast<double>(chunk) * 1024;
+    run.results.push_back(r);
+  }
+  return run;
+}
+
+TEST(SweepTables, ChunkSweepFindsTheKneeAgainstTheRunsCaches) {
+  std::vector<ChunkSweep> sweeps = chunk_sweeps(chunk_sweep_run());
+  ASSERT_EQ(sweeps.size(), 1u);
+  EXPECT_EQ(sweeps[0].swept, "chunk");
+  ASSERT_EQ(sweeps[0].caches.size(), 2u) << "the instruction cache holds no working set";
+  ASSERT_EQ(sweeps[0].knees.size(), 1u);
+  const ChunkSweep::Knee& k = sweeps[0].knees[0];
+  EXPECT_EQ(swept_part(k.best, sweeps[0].sizes), "chunk=1024");  // the largest chunk within L2
+  ASSERT_EQ(k.leaves.size(), 2u);
+  EXPECT_EQ(k.leaves[0].level, "L1d");
+  EXPECT_EQ(swept_part(k.leaves[0].at, sweeps[0].sizes), "chunk=64");  // 64 KiB > 48 KiB
+  EXPECT_EQ(k.leaves[1].level, "L2");
+  EXPECT_EQ(swept_part(k.leaves[1].at, sweeps[0].sizes), "chunk=2048");
+  EXPECT_EQ(k.leaves[1].working_set, 2048.0 * 1024);
+  const std::string text = sweep_report(chunk_sweep_run()).text();
+  EXPECT_NE(text.find("fam f64 chunked: best at chunk=1024"), std::string::npos) << text;
+  EXPECT_NE(text.find("leaves L2 at chunk=2048 (2.00 MiB)"), std::string::npos) << text;
+}
+
+TEST(SweepTables, ASizeSweepIsNoChunkSweep) {
+  kprof::Run run = chunk_sweep_run();
+  for (std::size_t i = 0; i < run.results.size(); ++i) run.results[i].flops = 1e6 * static_cast<double>(i + 1);
+  EXPECT_TRUE(chunk_sweeps(run).empty()) << "the work per call changes: the size, not a chunk, is swept";
+}
+
+TEST(SweepTables, ThreadSweepAndGridFromTheResults) {
+  kprof::Run run;
+  run.environment.logical_cpus = 2;
+  const Size size({{"n", 100}});
+  for (auto [threads, seconds] : {std::pair{1, 1.0}, {2, 0.52}, {4, 0.5}})
+    run.results.push_back(timed("simd", size, seconds, threads, threads));
+  for (auto [threads, blas, seconds] : {std::tuple{1, 1, 1.0}, {1, 2, 0.6}, {2, 1, 0.55}, {2, 2, 0.9}})
+    run.results.push_back(timed("threads-blas", size, seconds, threads, blas));
+  std::vector<ThreadSweep> sweeps = thread_sweeps(run);
+  ASSERT_EQ(sweeps.size(), 2u);
+  EXPECT_EQ(sweeps[0].variant, "simd");
+  EXPECT_EQ(sweeps[0].scaling.best_threads, 4);
+  EXPECT_EQ(sweeps[0].scaling.stops_paying_at, 2);  // 2 -> 4 threads cuts 4%
+  EXPECT_EQ(sweeps[1].variant, "threads-blas");
+  ASSERT_EQ(sweeps[1].scaling.steps.size(), 2u) << "a grid variant's curve is its row at 1 BLAS thread";
+  EXPECT_NEAR(sweeps[1].scaling.steps[1].speedup, 1.0 / 0.55, 1e-9);
+  std::vector<ThreadGrid> grids = thread_grids(run);
+  ASSERT_EQ(grids.size(), 1u) << "only the variant measured at two BLAS pool sizes has a grid";
+  EXPECT_EQ(grids[0].cells.size(), 4u);
+  ASSERT_EQ(grids[0].oversubscribed.size(), 1u);
+  const std::string warning = oversubscription_warning(grids[0], grids[0].oversubscribed[0]);
+  EXPECT_NE(warning.find("2 job threads x 2 BLAS threads = 4 on 2 logical CPUs took 1.64x the time of 2 x 1"),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("kprof::ThreadLimits limits({.blas = 1})"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("OPENBLAS_NUM_THREADS=1"), std::string::npos) << warning;
+  const std::string text = sweep_report(run).text();
+  EXPECT_NE(text.find("Thread scaling"), std::string::npos) << text;
+  EXPECT_NE(text.find("WARNING: fam/threads-blas"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace kprof

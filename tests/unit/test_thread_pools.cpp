@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "kprof/environment.h"
+#include "kprof/run.h"
 #include "kprof/thread_pools.h"
 
 namespace kprof {
@@ -35,6 +37,15 @@ TEST(ThreadPools, FindsTheLoadedOpenBlasWithItsVersionAndCore) {
   EXPECT_EQ(blas->threading, "pthreads");  // Debian's default libopenblas0 is openblas-pthread
   EXPECT_EQ(std::count_if(pools.begin(), pools.end(), [](const ThreadPool& p) { return p.api == "openblas"; }), 1)
       << "one library, reported once (not again through every object that depends on it)";
+}
+
+TEST(ThreadPools, EveryRunDocumentsEnvironmentListsThePools) {
+  const Environment e = collect_environment(1);
+  const ThreadPool* blas = find_api(e.thread_pools, "openblas");
+  ASSERT_NE(blas, nullptr) << "collect_environment() records kprof::thread_pools()";
+  EXPECT_EQ("OpenBLAS " + blas->version, trimmed(OPENBLAS_VERSION));
+  EXPECT_EQ(blas->core, trimmed(openblas_get_corename()));
+  EXPECT_EQ(e.blas_version, blas->version);
 }
 
 TEST(ThreadPools, LimitsCapTheBlasPoolForAScopeAndRestoreIt) {

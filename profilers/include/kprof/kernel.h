@@ -101,6 +101,9 @@ struct FamilyRecord {
   std::vector<std::string> test_sizes;
   std::function<double(const Size&)> flops;
   std::function<double(const Size&, std::size_t elem_bytes)> bytes;
+  // Bytes of one chunk's working set (what a chunked kernel keeps hot between its loads): a sweep
+  // over the chunk size places it against the caches (the cache knee). Unset: not chunked.
+  std::function<double(const Size&, std::size_t elem_bytes)> working_set;
   double tolerance_f32 = 1e-4;  // max normwise relative error accepted
   double tolerance_f64 = 1e-10;
   // When set, the tolerance for a size and dtype (replaces the two constants above).
@@ -190,6 +193,12 @@ class Family {
   }
   Family& bytes(std::function<double(const Size&, std::size_t)> f) {
     record_->bytes = std::move(f);
+    return *this;
+  }
+  // Bytes one chunk works on, for a family whose kernels walk the data in chunks: `kprof run -s
+  // chunk=16..8192:*2` then reports where this working set leaves each cache level.
+  Family& working_set(std::function<double(const Size&, std::size_t)> f) {
+    record_->working_set = std::move(f);
     return *this;
   }
   // The largest normwise relative error, max|out - ref| / max|ref|, a correct variant may have.

@@ -16,6 +16,7 @@
 #include "kprof/kernel.h"
 #include "kprof/sections/section.h"
 #include "kprof/size.h"
+#include "kprof/thread_pools.h"
 
 namespace kprof {
 
@@ -28,7 +29,8 @@ struct Environment {
   std::vector<std::string> cpu_flags;  // the SIMD-relevant subset of /proc/cpuinfo flags
   std::string widest_isa;              // what kprof's dispatch would use
   int logical_cpus = 0;
-  std::vector<CacheLevel> caches;  // kprof/caches.h; empty when sysfs does not describe them (some VMs)
+  std::vector<CacheLevel> caches;  // kprof/caches.h; empty when neither sysfs nor CPUID describes them
+  std::string cache_source;        // "sysfs", "cpuid" or "" (unknown)
   std::string governor;            // "" when not readable (VMs often hide cpufreq)
   bool hypervisor = false;
   bool perf_counters = false;  // false: hardware counters unavailable (perf_event_open)
@@ -43,7 +45,8 @@ struct Environment {
   std::string blas_config;  // openblas_get_config()
   std::string blas_core;    // openblas_get_corename(): the kernels really used
   int blas_threads = 1;
-  std::string openblas_coretype_env;  // OPENBLAS_CORETYPE as set, "" when unset
+  std::vector<ThreadPool> thread_pools;  // kprof::thread_pools() when the run started
+  std::string openblas_coretype_env;     // OPENBLAS_CORETYPE as set, "" when unset
   int omp_threads = 1;
   int threads = 1;  // kprof --threads for the run
   std::string eigen_version;
@@ -86,6 +89,8 @@ struct Result {
   Isa isa = Isa::baseline;
   DType dtype = DType::f64;
   Size size;
+  int threads = 1;       // the job's threads (kprof::Job): the variant's own, or BLAS's for the others
+  int blas_threads = 1;  // the BLAS pool's size while it ran
   Status status = Status::ok;
   std::string reason;        // why wrong / skipped / failed
   std::string code_path;     // what really ran
@@ -93,6 +98,9 @@ struct Result {
   double tolerance = 0;
   double flops = 0;  // per call
   double bytes = 0;  // per call
+  // Bytes one chunk of the kernel works on (FamilyRecord::working_set), what must fit a cache for a
+  // chunked kernel to run from it; 0 when the family declares none.
+  double working_set = 0;
   TimingStats time;  // empty unless status == ok
   double gflops = 0;
   double gbps = 0;
@@ -101,7 +109,7 @@ struct Result {
   std::string bound;    // "compute" or "memory": which roof applies
   bool operator==(const Result&) const = default;
 
-  std::string key() const;  // "family/variant/dtype/size", unique within a run
+  std::string key() const;  // job_key(): "family/variant/dtype/size[/threads=N[,blas=M]]", unique within a run
 };
 
 struct Run {

@@ -3,6 +3,8 @@
 // is set up first (never measured), then the variant runs `iterations` times between on_enter()
 // and on_exit(). Profilers plug in as RegionHooks.
 #include <cstdint>
+#include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,10 +22,13 @@ struct RunOptions {
   double min_round_seconds = 0.02;  // each variant's batch per round lasts at least this long
   double warmup_seconds = 0.05;
   bool check = true;  // correctness check before timing (never skip in reports)
+  // Called after each group of jobs is measured, with the jobs done so far and the total (a
+  // sweep's progress line); may be empty.
+  std::function<void(std::size_t done, std::size_t total)> on_progress;
 };
 
 // Runs the jobs: correctness first, then warm-up and interleaved rounds, each run of consecutive
-// jobs of one family, size, dtype and thread count measured together. Progress lines go to `log`
+// jobs of one family, size, dtype and thread count (job and BLAS) measured together. Progress lines go to `log`
 // (stderr in the CLI) so that stdout stays a clean table or JSON.
 std::vector<Result> run_benchmarks(const std::vector<Job>& jobs, const RunOptions& options, const MachinePeak& peak,
                                    std::FILE* log);
@@ -82,8 +87,9 @@ struct RegionOptions {
 // the region.
 double run_region(const Job& job, const RegionOptions& options, RegionHooks& hooks, std::int64_t* calls = nullptr);
 
-// Sets the thread count everywhere kprof controls it (OpenBLAS, OpenMP, threaded variants).
-void set_threads(int threads);
+// Sets the thread count everywhere kprof controls it: threaded variants (current_threads()) get
+// `threads`, the BLAS pools `blas_threads` (0: as many as `threads`; kprof::ThreadLimits).
+void set_threads(int threads, int blas_threads = 0);
 int current_threads();
 
 }  // namespace kprof

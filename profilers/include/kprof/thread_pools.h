@@ -28,6 +28,7 @@ struct ThreadPool {
   std::string config;     // OpenBLAS: its build configuration (openblas_get_config)
 
   bool is_blas() const { return api != "openmp"; }
+  bool operator==(const ThreadPool&) const = default;
 };
 
 // Every pool loaded in this process, in load order.

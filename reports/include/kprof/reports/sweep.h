@@ -46,6 +46,27 @@ struct Scaling {
 // One curve per variant; x is the thread count. `min_gain` 0.1: a step must cut time by 10%.
 std::vector<Scaling> scaling(const std::vector<Point>& points, double min_gain = 0.1);
 
+// One cell of a variant's job threads x BLAS threads grid (a variant that runs its own threads and
+// calls BLAS from each: scikit-learn's n_jobs workers over a threaded BLAS).
+struct GridPoint {
+  std::string variant;
+  int threads = 1;
+  int blas_threads = 1;
+  double seconds = 0;
+  int total() const { return threads * blas_threads; }
+};
+// A cell that asks for more threads than the machine has and pays for it: `slow` runs
+// threads x BLAS threads > logical CPUs and takes `slowdown` times as long as `fit`, the variant's
+// fastest cell that fits the CPUs.
+struct Oversubscription {
+  GridPoint slow, fit;
+  double slowdown = 0;
+};
+// Oversubscribed cells, per variant in grid order: slower than the best fitting cell by more than
+// `min_loss` (0.05: 5%, above the noise of interleaved medians). Needs a fitting cell to compare.
+std::vector<Oversubscription> oversubscriptions(const std::vector<GridPoint>& grid, int logical_cpus,
+                                                double min_loss = 0.05);
+
 struct Knee {
   std::string variant;
   std::int64_t best_x = 0;  // the chunk with the least time
