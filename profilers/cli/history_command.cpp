@@ -7,6 +7,7 @@
 #include <map>
 
 #include "commands.h"
+#include "kprof/atomic_file.h"
 #include "kprof/errors.h"
 #include "kprof/history/history.h"
 #include "kprof/regress/compare.h"
@@ -29,6 +30,7 @@ struct HistoryArgs {
   std::size_t window = 5;
   int last = 30;
   bool fail_on_step = false;
+  std::string json_out;  // show --json FILE: the series and their steps, for `kprof report`
 };
 
 fs::path db_path(const HistoryArgs& a) { return a.db.empty() ? history::default_history_path() : fs::path(a.db); }
@@ -131,6 +133,38 @@ int print_steps(const std::vector<history::SeriesStep>& found, const std::string
   return code_steps;
 }
 
+// The trends as `kprof report` draws them: {"kind": "kprof-history", "schema_version": 1, "metric",
+// "branch", "series": [{key, points: [{run_id, commit, created_utc, fingerprint, value}],
+// steps: [{index, run_id, commit, before, after, change_pct, p_value, fingerprint_changed, machine_wide}]}]}.
+nlohmann::json series_json(const std::string& key, const Series& s) {
+  nlohmann::json points = nlohmann::json::array();
+  for (std::size_t i = 0; i < s.points.size(); ++i)
+    points.push_back({{"run_id", s.points[i].run_id},
+                      {"commit", s.points[i].commit},
+                      {"created_utc", s.points[i].created_utc},
+                      {"fingerprint", s.points[i].fingerprint},
+                      {"value", s.values[i]}});
+  return {{"key", key}, {"points", points}, {"steps", nlohmann::json::array()}};
+}
+
+void write_trends_json(const HistoryArgs& a, nlohmann::json series, const std::vector<history::SeriesStep>& found) {
+  for (const auto& f : found)
+    for (auto& one : series)
+      if (one["key"] == f.key)
+        one["steps"].push_back({{"index", f.step.index},
+                                {"run_id", f.at.run_id},
+                                {"commit", f.at.commit},
+                                {"before", f.step.before},
+                                {"after", f.step.after},
+                                {"change_pct", f.step.change_pct},
+                                {"p_value", f.step.p_value},
+                                {"fingerprint_changed", f.step.fingerprint_changed},
+                                {"machine_wide", f.step.machine_wide()}});
+  const nlohmann::json doc = {{"kind", "kprof-history"}, {"schema_version", 1},          {"metric", a.metric},
+                              {"branch", a.branch},      {"threshold_pct", a.threshold}, {"series", std::move(series)}};
+  write_file_atomically(a.json_out, doc.dump(2) + "\n");
+}
+
 int show(const HistoryArgs& a) {
   history::HistoryDb db(db_path(a));
   history::StepOptions step_options;
@@ -142,6 +176,7 @@ int show(const HistoryArgs& a) {
   std::vector<history::SeriesStep> found;
   std::map<std::int64_t, std::size_t> benchmarks_per_run;
   std::size_t machines = 0;
+  nlohmann::json all_series = nlohmann::json::array();
   for (const auto& key : db.keys(a.branch)) {
     if (!selected(key, a.filters)) continue;
     const Series series = load_series(db, key, a);
@@ -149,9 +184,11 @@ int show(const HistoryArgs& a) {
     for (const auto& p : series.points) ++benchmarks_per_run[p.run_id];
     machines = std::max(machines, distinct_count(series.fingerprints));
     t.rows.push_back(trend_row(key, series, a, step_options, found));
+    all_series.push_back(series_json(key, series));
   }
   const std::string where = a.branch.empty() ? "" : " on branch " + a.branch;
   if (t.rows.empty()) {
+    if (!a.json_out.empty()) write_trends_json(a, std::move(all_series), found);
     std::cout << "kprof history: no " << a.metric << " data" << where << " in " << db.path().string() << "\n";
     return 0;
   }
@@ -164,6 +201,7 @@ int show(const HistoryArgs& a) {
   // Time on a shared machine moves with the machine; exact metrics (instructions, memory) move with
   // the code only, so a run-wide step there is still the code (a change in shared code, say).
   if (a.metric == "time") history::mark_run_wide_steps(found, benchmarks_per_run);
+  if (!a.json_out.empty()) write_trends_json(a, std::move(all_series), found);
   const int code_steps = print_steps(found, a.metric);
   if (!a.fail_on_step || code_steps == 0) return kExitOk;
   std::cout << "kprof history: finding: " << code_steps << " step" << (code_steps == 1 ? "" : "s")
@@ -253,6 +291,7 @@ void add_history_command(CLI::App& app, Context& ctx) {
       ->capture_default_str()
       ->check(CLI::Range(2, 100000));
   trends->add_flag("--fail-on-step", a->fail_on_step, "exit 1 when a step not explained by a machine change is found");
+  trends->add_option("--json", a->json_out, "also write the series and their steps as JSON (kprof report draws them)");
   trends->callback([a, &ctx] { ctx.exit_code = show(*a); });
 }
 

@@ -93,10 +93,12 @@ function expectedCounts(runFiles) {
     families.set(r.family, f);
     if (r.status === 'ok' && r.flops > 0 && r.bytes > 0 && r.gflops > 0) roofline += 1;
   }
-  // A family and dtype timed at two sizes or more has a sweep chart with a point per timed result.
+  // A family, dtype and thread count timed at two sizes or more has a sweep chart with a point per timed result.
   const sweeps = new Map();
   for (const r of results.filter((r) => r.status === 'ok')) {
-    const chart = 'sweep-' + r.family + '-' + r.dtype;
+    // One size sweep per thread count when a run swept threads too (documents before it: 1 thread).
+    const [threads, blas] = [r.threads || 1, r.blas_threads || 1];
+    const chart = 'sweep-' + r.family + '-' + r.dtype + (threads !== 1 || blas !== 1 ? '-t' + threads + 'b' + blas : '');
     const s = sweeps.get(chart) || {points: 0, sizes: new Set()};
     s.points += 1;
     s.sizes.add(JSON.stringify(r.size));

@@ -46,6 +46,18 @@ import json, sys
 print(*[json.load(open(f))["sections"]["callgrind"]["results"][0]["per_call"]["Ir"] for f in sys.argv[1:]])
 PY
 )
+step "history: the probe's instructions over six recorded runs, the 3% step at the fourth"
+db="$work/history.sqlite"
+rm -f "$db"
+for i in 1 2 3; do "$kprof" history --db "$db" record --branch main --commit "base$i" "$work/gate-base/callgrind.json"; done
+for i in 4 5 6; do
+  "$kprof" history --db "$db" record --branch main --commit "current$i" "$work/gate-current/callgrind.json"
+done
+mkdir -p "$work/full/history"
+"$kprof" history --db "$db" show --metric instructions --window 2 --json "$work/full/history/history.json" \
+  >"$work/history.txt"
+cat "$work/history.txt"
+grep -q '^STEP probe/instructions/f64/n=4096' "$work/history.txt" || fail "kprof history found no step"
 # The allocation flame graph's widest call site and the differential graph's two totals per call,
 # from the memory and callgrind documents themselves.
 mapfile -t figures < <(python3 - "$work/full/memory/memory.json" "$work/full/callgrind/callgrind.json" <<'PY'
@@ -80,6 +92,8 @@ $check --page "$page" --run "$work/full/run.json" --expect-text "Variants side b
   --expect-frame "flame-differential:double kprof::targets::dot_avx2<double>(double const*, double const*, long)" \
   --expect-text "Regressions" --expect-text "1 regression" --expect-text "probe/instructions/f64/n=4096" \
   --expect-text "probe_family.cpp:" \
+  --expect-text "History" --expect-marks "history-probe/instructions/f64/n=4096:points:6" \
+  --expect-marks "history-probe/instructions/f64/n=4096:steps:1" \
   --expect-diff-root "flame-differential:baseline → current:$gate_base:$gate_now" \
   --expect-diff-root "flame-differential:scalar → simd-avx2:$base_ir:$now_ir" \
   --top-screenshot "$work/screenshot-top.png"  # docs/report.png is a copy of it
@@ -103,6 +117,22 @@ PY
 echo "crossovers in run.json: $crossings"
 $check --page "$work/sweep/index.html" --run "$work/sweep/run.json" --expect-text "Sweeps" \
   --expect-marks "sweep-gemm-f64:crossovers:$crossings"
+
+step "thread and chunk sweeps: speed-up against threads with the ideal line, time against the working set"
+"$kprof" run gemm/scalar,blas distances/scalar,blas -s gemm:48 -s distances:n=1000,d=16,k=8,chunk=16..256:*2 \
+  --threads 1,2 -t f64 --rounds 3 --min-time-ms 1 -q -f none --out "$work/threads"
+"$kprof" report "$work/threads" >/dev/null
+# Points per chart, counted from run.json: gemm's variants x thread counts; distances' variants x chunks at 1 thread.
+mapfile -t counts < <(python3 - "$work/threads/run.json" <<'PY'
+import json, sys
+ok = [r for r in json.load(open(sys.argv[1]))["results"] if r["status"] == "ok"]
+print(sum(1 for r in ok if r["family"] == "gemm"))
+print(sum(1 for r in ok if r["family"] == "distances" and r["threads"] == 1))
+PY
+)
+$check --page "$work/threads/index.html" --run "$work/threads/run.json" --expect-text "speed-up against threads" \
+  --expect-marks "threads-gemm-f64-k=48,m=48,n=48:points:${counts[0]}" \
+  --expect-marks "chunks-distances-f64-t1:points:${counts[1]}" --expect-text "best at chunk="
 
 step "a folder without kprof documents: exit 2 with the reason"
 mkdir -p "$work/empty"

@@ -522,6 +522,64 @@
     }
   }
 
+  // ---- history (kprof history show --json) ---------------------------------------------------------
+  // One benchmark's metric over its recorded runs, a dashed rule at each detected step.
+  function historySpec(series, metric) {
+    const points = series.points.map((p, i) => ({run: i + 1, value: p.value, commit: p.commit.slice(0, 10),
+                                                 created: p.created_utc, run_id: p.run_id}));
+    const steps = series.steps.map((st) => ({run: st.index + 1, label: signedPct(st.change_pct) +
+      (st.fingerprint_changed ? ' (machine changed)' : st.machine_wide ? ' (machine-wide)' : '')}));
+    const x = {field: 'run', type: 'quantitative', title: 'recorded run (oldest first)', axis: {tickMinStep: 1}};
+    return {
+      width: 560, height: 200,
+      layer: [
+        {data: {values: points}, name: 'lines', mark: {type: 'line'},
+         encoding: {x: x, y: {field: 'value', type: 'quantitative', title: metric, scale: {zero: false}}}},
+        {data: {values: points}, name: 'points', mark: {type: 'point', filled: true},
+         encoding: {x: x, y: {field: 'value', type: 'quantitative'},
+                    tooltip: [{field: 'commit'}, {field: 'created'}, {field: 'value', title: metric, format: ',.6~g'}]}},
+        {data: {values: steps}, name: 'steps', mark: {type: 'rule', strokeDash: [4, 3], color: '#b00020'},
+         encoding: {x: x, tooltip: [{field: 'label', title: 'step'}]}},
+        {data: {values: steps}, name: 'step_labels',
+         mark: {type: 'text', align: 'left', baseline: 'top', dx: 3, y: 2, fontSize: 10, color: '#b00020'},
+         encoding: {x: x, text: {field: 'label'}}},
+      ],
+    };
+  }
+
+  const MAX_HISTORY_CHARTS = 12;
+
+  function histories(data) {
+    const s = section('history', 'History',
+      'Each benchmark\'s figure over the runs recorded in the history database (kprof history show --json), with ' +
+      'the step changes kprof detected: a step where the machine fingerprint changed, or most of the run moved ' +
+      'alike, is labelled as the machine\'s, not the code\'s.');
+    const docs = data.histories || [];
+    if (!docs.length) {
+      note(s, ['No history in this folder: ', code('kprof history show --metric instructions --json DIR/history/history.json'),
+               ' writes one from the database that ', code('kprof history record'), ' fills.']);
+      return;
+    }
+    for (const {file, history: h} of docs) {
+      s.appendChild(el('h3', {text: file + ' · ' + h.metric + (h.branch ? ' · branch ' + h.branch : '')}));
+      const shown = h.series.filter((x) => x.points.length >= 2)
+        .sort((a, b) => b.steps.length - a.steps.length).slice(0, MAX_HISTORY_CHARTS);
+      if (h.series.length > shown.length)
+        note(s, (h.series.length - shown.length) + ' more series (fewer than two points, or beyond the first ' +
+                MAX_HISTORY_CHARTS + ', those with steps first) are in ' + file + '.');
+      for (const series of shown) {
+        s.appendChild(el('h4', {text: series.key}));
+        s.appendChild(el('ul', {}, series.steps.length
+          ? series.steps.map((st) => el('li', {'data-step': series.key, text: 'step ' + signedPct(st.change_pct) + ' (' +
+              fmt(st.before, 6) + ' → ' + fmt(st.after, 6) + ') at run ' + st.run_id + ', commit ' + st.commit +
+              (st.fingerprint_changed ? ': the machine fingerprint changed here' :
+               st.machine_wide ? ': most of the run moved alike (the machine)' : '')}))
+          : [el('li', {text: 'no step'})]));
+        chart(s, 'history-' + series.key, historySpec(series, h.metric));
+      }
+    }
+  }
+
   // ---- sweeps ------------------------------------------------------------------------------------
   // Throughput against size, one line per variant, the sizes in the order the sweep grows; a rule
   // where the fastest variant changes.
@@ -548,23 +606,133 @@
     };
   }
 
-  function sweeps(data) {
-    const list = data.sweeps || [];
-    if (!list.length) return;  // one size per family: the variants side by side say it all
-    const s = section('sweeps', 'Sweeps',
-      'Each family measured at several sizes: throughput against size per variant, and where the fastest ' +
-      'variant changes (dashed: from this size on the named variant is fastest).');
+  // A size sweep's chart name: one per family and dtype, and per thread count when the run swept both.
+  function sizeSweepName(sweep) {
+    const threads = sweep.threads !== 1 || sweep.blas_threads !== 1 ? '-t' + sweep.threads + 'b' + sweep.blas_threads : '';
+    return 'sweep-' + sweep.family + '-' + sweep.dtype + threads;
+  }
+
+  function sizeSweeps(s, data, list) {
     for (const sweep of list) {
       const rows = (data.results || []).filter((r) => r.family === sweep.family && r.dtype === sweep.dtype &&
-                                                 r.status === 'ok' && sweep.sizes.includes(r.size));
+        r.status === 'ok' && r.threads === sweep.threads && r.blas_threads === sweep.blas_threads &&
+        sweep.sizes.includes(r.size));
       if (!rows.length) continue;
-      s.appendChild(el('h3', {text: sweep.family + ' · ' + sweep.dtype}));
+      const threads = sweep.threads !== 1 || sweep.blas_threads !== 1
+        ? ' · ' + sweep.threads + ' thread(s), BLAS ' + sweep.blas_threads : '';
+      s.appendChild(el('h3', {text: sweep.family + ' · ' + sweep.dtype + threads}));
       if (sweep.crossovers.length)
         s.appendChild(el('ul', {}, sweep.crossovers.map((c) => el('li', {'data-crossover': c.size,
           text: c.to + ' overtakes ' + c.from + ' from ' + c.size + ' (' + c.from + ' fastest at ' + c.previous + ')'}))));
       else s.appendChild(el('p', {class: 'kprof-lead', text: 'The same variant is fastest at every size.'}));
-      chart(s, 'sweep-' + sweep.family + '-' + sweep.dtype, sweepSpec(sweep, rows, rows[0].metric));
+      chart(s, sizeSweepName(sweep), sweepSpec(sweep, rows, rows[0].metric));
     }
+  }
+
+  // Speed-up against threads, one line per variant, and the ideal line (speed-up = threads).
+  function threadSpec(points, ideal) {
+    const x = {field: 'threads', type: 'quantitative', title: 'threads', axis: {tickMinStep: 1}};
+    return {
+      width: 520, height: 260,
+      layer: [
+        {data: {values: ideal}, name: 'ideal', mark: {type: 'line', strokeDash: [4, 3], color: '#888'},
+         encoding: {x: x, y: {field: 'speedup', type: 'quantitative'}}},
+        {data: {values: points}, name: 'lines', mark: {type: 'line'},
+         encoding: {x: x, y: {field: 'speedup', type: 'quantitative', title: 'speed-up over the fewest threads'},
+                    color: {field: 'variant', type: 'nominal'}}},
+        {data: {values: points}, name: 'points', mark: {type: 'point', filled: true},
+         encoding: {x: x, y: {field: 'speedup', type: 'quantitative'}, color: {field: 'variant', type: 'nominal'},
+                    tooltip: [{field: 'variant'}, {field: 'threads'}, {field: 'speedup', format: '.2f'},
+                              {field: 'efficiency', format: '.0%'}, {field: 'ms', title: 'median ms', format: '.4~g'}]}},
+      ],
+    };
+  }
+
+  function threadSweeps(s, list) {
+    const groups = new Map();
+    for (const t of list) {
+      const key = t.family + '-' + t.dtype + '-' + t.size;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(t);
+    }
+    for (const [key, group] of groups) {
+      const first = group[0];
+      s.appendChild(el('h3', {text: first.family + ' · ' + first.dtype + ' · ' + first.size + ': speed-up against threads'}));
+      s.appendChild(el('ul', {}, group.map((t) => el('li', {text: t.variant + ': fastest at ' + t.best_threads +
+        ' thread(s)' + (t.stops_paying_at === null ? '' : '; adding threads stops paying after ' + t.stops_paying_at)}))));
+      const points = group.flatMap((t) => t.steps.map((p) => ({variant: t.variant, threads: p.threads,
+        speedup: p.speedup, efficiency: p.efficiency, ms: p.seconds * 1e3})));
+      const counts = points.map((p) => p.threads);
+      const ideal = [Math.min(...counts), Math.max(...counts)].map((n) => ({threads: n, speedup: n}));
+      chart(s, 'threads-' + key, threadSpec(points, ideal));
+    }
+  }
+
+  function threadGrids(s, list) {
+    for (const g of list) {
+      s.appendChild(el('h3', {text: g.family + '/' + g.variant + ' · ' + g.dtype + ' · ' + g.size +
+                                    ': job threads × BLAS threads on ' + g.logical_cpus + ' logical CPUs'}));
+      const best = Math.min(...g.cells.map((c) => c.seconds));
+      s.appendChild(table(['job threads', 'BLAS threads', 'total', 'median', 'vs fastest'], g.cells.map((c) => ({
+        className: c.threads * c.blas_threads > g.logical_cpus ? 'verdict-regression' : null,
+        cells: [String(c.threads), String(c.blas_threads),
+                String(c.threads * c.blas_threads) + (c.threads * c.blas_threads > g.logical_cpus ? ' > CPUs' : ''),
+                fmtNs(c.seconds * 1e9), fmt(c.seconds / best, 3) + 'x']})), {numeric: [0, 1, 3, 4]}));
+      for (const w of g.warnings) note(s, w);
+    }
+  }
+
+  // Time against one chunk's working set (log scale), the caches drawn as rules.
+  function chunkSpec(rows, caches) {
+    const x = {field: 'working_set', type: 'quantitative', scale: {type: 'log'}, title: 'working set of one chunk (bytes)'};
+    return {
+      width: 620, height: 260,
+      layer: [
+        {data: {values: rows}, name: 'lines', mark: {type: 'line'},
+         encoding: {x: x, y: {field: 'ms', type: 'quantitative', title: 'median ms per call'},
+                    color: {field: 'variant', type: 'nominal'}}},
+        {data: {values: rows}, name: 'points', mark: {type: 'point', filled: true},
+         encoding: {x: x, y: {field: 'ms', type: 'quantitative'}, color: {field: 'variant', type: 'nominal'},
+                    tooltip: [{field: 'variant'}, {field: 'size'}, {field: 'working_set', format: ',.0f'},
+                              {field: 'ms', title: 'median ms', format: '.4~g'}]}},
+        {data: {values: caches}, name: 'caches', mark: {type: 'rule', strokeDash: [4, 3], color: '#444'},
+         encoding: {x: {field: 'bytes', type: 'quantitative'}, tooltip: [{field: 'name'}, {field: 'bytes', format: ','}]}},
+        {data: {values: caches}, name: 'cache_labels',
+         mark: {type: 'text', align: 'left', baseline: 'top', dx: 3, y: 2, fontSize: 10, color: '#444'},
+         encoding: {x: {field: 'bytes', type: 'quantitative'}, text: {field: 'name'}}},
+      ],
+    };
+  }
+
+  function chunkSweeps(s, data, list) {
+    for (const sweep of list) {
+      const rows = (data.results || []).filter((r) => r.family === sweep.family && r.dtype === sweep.dtype &&
+        r.status === 'ok' && r.threads === sweep.threads && r.blas_threads === sweep.blas_threads &&
+        sweep.sizes.includes(r.size)).map((r) => Object.assign({}, r, {ms: r.median_ns / 1e6}));
+      if (!rows.length) continue;
+      s.appendChild(el('h3', {text: sweep.family + ' · ' + sweep.dtype + ' · ' + sweep.threads +
+                                    ' thread(s): time against ' + sweep.swept + ', the working set against the caches'}));
+      s.appendChild(el('ul', {}, sweep.knees.map((k) => el('li', {'data-knee': k.variant, text: k.variant + ': best at ' +
+        k.best + ' (' + fmtNs(k.best_seconds * 1e9) + ')' + k.leaves.map((e) => '; leaves ' + e.level + ' at ' + e.at +
+        ' (' + fmtBytes(e.working_set) + ')').join('')}))));
+      if (!sweep.caches.length) note(s, 'The cache sizes of this machine are unknown (no sysfs entry, no CPUID leaf): ' +
+                                        'the working sets are drawn without them.');
+      chart(s, 'chunks-' + sweep.family + '-' + sweep.dtype + '-t' + sweep.threads, chunkSpec(rows, sweep.caches));
+    }
+  }
+
+  function sweeps(data) {
+    const sizes = data.sweeps || [], threads = data.thread_sweeps || [], grids = data.thread_grids || [];
+    const chunks = data.chunk_sweeps || [];
+    if (!sizes.length && !threads.length && !grids.length && !chunks.length) return;  // nothing was swept
+    const s = section('sweeps', 'Sweeps',
+      'What the run swept: throughput against size per variant with the crossovers (dashed: from this size on the ' +
+      'named variant is fastest); speed-up against threads with the ideal line; the job threads × BLAS threads grid; ' +
+      'time against a chunk size with the working set placed against the caches.');
+    sizeSweeps(s, data, sizes);
+    threadSweeps(s, threads);
+    threadGrids(s, grids);
+    chunkSweeps(s, data, chunks);
   }
 
   // ---- annotated source ------------------------------------------------------------------------
@@ -700,7 +868,7 @@
     const data = JSON.parse(document.getElementById('kprof-data').textContent);
     header(data);
     leftOut(data);
-    for (const part of [variants, roofline, sweeps, regressions, flames, sources, memory, machine]) {
+    for (const part of [variants, roofline, sweeps, regressions, histories, flames, sources, memory, machine]) {
       try {
         part(data);
       } catch (error) {

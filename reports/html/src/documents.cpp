@@ -43,17 +43,22 @@ bool looks_like_kprof_document(const nlohmann::json& j) {
   return j.is_object() && j.contains("schema_version") && j.contains("kprof_version");
 }
 
-// `kprof regress --json`: version 1 is the one this page knows how to show.
-bool is_comparison(const nlohmann::json& j) { return j.is_object() && j.value("kind", "") == "kprof-regress"; }
+// `kprof regress --json` and `kprof history show --json`: version 1 is the one this page can show.
+bool is_gate_document(const nlohmann::json& j) {
+  const std::string kind = j.is_object() ? j.value("kind", "") : "";
+  return kind == "kprof-regress" || kind == "kprof-history";
+}
 
-void add_comparison(const std::string& file, nlohmann::json j, Documents& found) {
-  if (j.value("schema_version", 0) != 1 || !j.contains("benchmarks") || !j["benchmarks"].is_array()) {
-    found.notes.push_back(file + ": a kprof-regress comparison of schema version " +
+void add_gate_document(const std::string& file, nlohmann::json j, Documents& found) {
+  const std::string kind = j.value("kind", "");
+  const char* list = kind == "kprof-regress" ? "benchmarks" : "series";
+  if (j.value("schema_version", 0) != 1 || !j.contains(list) || !j[list].is_array()) {
+    found.notes.push_back(file + ": a " + kind + " document of schema version " +
                           j.value("schema_version", nlohmann::json(nullptr)).dump() +
                           " (this kprof reads 1); left out");
     return;
   }
-  found.comparisons.push_back({file, std::move(j)});
+  (kind == "kprof-regress" ? found.comparisons : found.histories).push_back({file, std::move(j)});
 }
 
 }  // namespace
@@ -69,8 +74,8 @@ Documents collect_documents(const fs::path& dir) {
       found.notes.push_back(file + ": not valid JSON, left out");
       continue;
     }
-    if (is_comparison(j)) {
-      add_comparison(file, std::move(j), found);
+    if (is_gate_document(j)) {
+      add_gate_document(file, std::move(j), found);
       continue;
     }
     if (!looks_like_kprof_document(j)) continue;  // someone else's JSON file

@@ -1,7 +1,7 @@
 #pragma once
 // The kprof documents in a report folder: every *.json under it that is a kprof Run document,
 // read with the Run reader (so a document of another schema version is refused with its reason),
-// and the regression gate's comparisons.
+// and the regression gate's comparisons and the history's trends.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -17,7 +17,8 @@ struct Document {
   Run run;
 };
 
-// A regression gate's comparison (`kprof regress --json FILE`, "kind": "kprof-regress"), as written.
+// A document of the gate or the history as written: a comparison (`kprof regress --json FILE`,
+// "kind": "kprof-regress") or trends (`kprof history show --json FILE`, "kind": "kprof-history").
 struct Comparison {
   std::string file;
   nlohmann::json json;
@@ -26,6 +27,7 @@ struct Comparison {
 struct Documents {
   std::vector<Document> runs;           // in path order, run.json of the folder itself first
   std::vector<Comparison> comparisons;  // in path order
+  std::vector<Comparison> histories;    // in path order
   std::vector<std::string> notes;       // "<file>: <why it was left out>"
 };
 

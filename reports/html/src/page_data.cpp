@@ -5,9 +5,9 @@
 #include <map>
 
 #include "kprof/reports/run_json.h"
-#include "kprof/reports/sweep_tables.h"
 #include "profiles_data.h"
 #include "source_view.h"
+#include "sweeps_data.h"
 
 namespace kprof::html {
 namespace {
@@ -81,6 +81,9 @@ json result_row(const Result& r, const std::string& document, bool in_gflops, bo
       {"lo", per_ns(work, r.time.q3_ns)},
       {"hi", per_ns(work, r.time.q1_ns)},
       {"median_ns", r.time.median_ns},
+      {"threads", r.threads},
+      {"blas_threads", r.blas_threads},
+      {"working_set", r.working_set},
       {"pct_peak", r.pct_peak},
       {"bound", r.bound},
       {"gflops", r.gflops},
@@ -119,20 +122,6 @@ json roofs(const MachinePeak& peak) {
   return lines;
 }
 
-// The size sweeps of the folder's main run, for the sweep charts (points come from `results`).
-json sweeps_json(const Run& run) {
-  json out = json::array();
-  for (const SizeSweep& sweep : size_sweeps(run)) {
-    json sizes = json::array(), crossovers = json::array();
-    for (const Size& size : sweep.sizes) sizes.push_back(size.str());
-    for (const auto& c : sweep.crossovers)
-      crossovers.push_back({{"from", c.from}, {"to", c.to}, {"size", c.at.str()}, {"previous", c.previous.str()}});
-    out.push_back(
-        {{"family", sweep.family}, {"dtype", to_string(sweep.dtype)}, {"sizes", sizes}, {"crossovers", crossovers}});
-  }
-  return out;
-}
-
 json peak_json(const MachinePeak& p) {
   return {{"f64_gflops", p.f64_gflops},
           {"f32_gflops", p.f32_gflops},
@@ -159,6 +148,9 @@ json page_data(const Documents& documents, const std::filesystem::path& dir, con
   data["regressions"] = json::array();
   for (const auto& comparison : documents.comparisons)
     data["regressions"].push_back({{"file", comparison.file}, {"comparison", comparison.json}});
+  data["histories"] = json::array();
+  for (const auto& history : documents.histories)
+    data["histories"].push_back({{"file", history.file}, {"history", history.json}});
   data["memory"] = memory_entries(documents);
   std::vector<std::string> source_notes;
   data["sources"] = source_views(documents, dir, source_notes);
@@ -167,7 +159,10 @@ json page_data(const Documents& documents, const std::filesystem::path& dir, con
     data["environment"] = environment_json(run->environment);
     data["peak"] = peak_json(run->peak);
     data["roofs"] = roofs(run->peak);
-    data["sweeps"] = sweeps_json(*run);
+    data["sweeps"] = size_sweeps_json(*run);
+    data["thread_sweeps"] = thread_sweeps_json(*run);
+    data["thread_grids"] = thread_grids_json(*run);
+    data["chunk_sweeps"] = chunk_sweeps_json(*run);
   }
   return data;
 }

@@ -30,7 +30,8 @@ std::string folder_name(const fs::path& dir) {
 
 ReportOutcome write_report(const fs::path& dir, const ReportOptions& options) {
   const Documents documents = collect_documents(dir);
-  if (documents.runs.empty() && documents.comparisons.empty()) nothing_usable(dir, documents);
+  if (documents.runs.empty() && documents.comparisons.empty() && documents.histories.empty())
+    nothing_usable(dir, documents);
   const std::vector<ScriptLibrary> libraries = load_script_libraries();
   const std::string folder = folder_name(dir);
   const std::string page = render_page("kprof report: " + folder, page_data(documents, dir, folder), libraries);
