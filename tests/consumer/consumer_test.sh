@@ -4,7 +4,8 @@
 set -euo pipefail
 mode="$1" src="$2" build="$3" work="$4"
 rm -rf "$work" && mkdir -p "$work"
-args=(-DKPROF_CONSUME="$mode" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+# fmt is not a dependency (issue 12 item 14): it is installed on this machine, so say it is absent.
+args=(-DKPROF_CONSUME="$mode" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_DISABLE_FIND_PACKAGE_fmt=ON)
 if [ "$mode" = package ]; then
   cmake --install "$build" --prefix "$work/prefix" >/dev/null
   args+=(-DCMAKE_PREFIX_PATH="$work/prefix")
