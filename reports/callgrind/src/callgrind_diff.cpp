@@ -11,11 +11,6 @@
 namespace kprof {
 namespace {
 
-void add_into(std::vector<std::int64_t>& sum, const std::vector<std::int64_t>& costs) {
-  if (sum.size() < costs.size()) sum.resize(costs.size(), 0);
-  for (std::size_t i = 0; i < costs.size(); ++i) sum[i] += costs[i];
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : " ") + x;
@@ -48,7 +43,7 @@ void collect(const CallgrindProfile& p, const std::vector<std::size_t>& column, 
     fd.b.resize(n, 0);
     for (const auto& c : f.costs) {
       auto costs = remap(c.costs);
-      add_into(side_b ? fd.b : fd.a, costs);
+      add_costs(side_b ? fd.b : fd.a, costs);
       CostDelta& ld = sums.lines[{f.files[c.file], c.line}];
       if (ld.file.empty()) {
         ld.file = f.files[c.file];
@@ -58,7 +53,7 @@ void collect(const CallgrindProfile& p, const std::vector<std::size_t>& column, 
       }
       ld.a.resize(n, 0);
       ld.b.resize(n, 0);
-      add_into(side_b ? ld.b : ld.a, costs);
+      add_costs(side_b ? ld.b : ld.a, costs);
     }
   }
 }

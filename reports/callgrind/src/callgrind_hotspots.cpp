@@ -12,11 +12,6 @@
 namespace kprof {
 namespace {
 
-void add_into(std::vector<std::int64_t>& sum, const std::vector<std::int64_t>& costs) {
-  if (sum.size() < costs.size()) sum.resize(costs.size(), 0);
-  for (std::size_t i = 0; i < costs.size(); ++i) sum[i] += costs[i];
-}
-
 std::string function_key(const std::string& object, const std::string& name) { return object + '\0' + name; }
 
 std::string percent(std::int64_t part, std::int64_t total) {
@@ -82,16 +77,16 @@ struct FunctionSums {
     }
     HotFunction& hf = h.functions[it->second];
     for (const auto& c : f.costs) {
-      add_into(hf.self, c.costs);
+      add_costs(hf.self, c.costs);
       auto& entry = lines[{f.files[c.file], c.line}];
-      add_into(entry.first, c.costs);
+      add_costs(entry.first, c.costs);
       entry.second[f.name] += c.costs.empty() ? 0 : c.costs[std::min(h.sort_event, c.costs.size() - 1)];
     }
     for (const auto& call : f.calls) {
       auto callee = function_key(call.callee_object, call.callee_name);
-      add_into(incoming[callee], call.inclusive);
+      add_costs(incoming[callee], call.inclusive);
       incoming_calls[callee] += call.count;
-      add_into(outgoing[it->second], call.inclusive);
+      add_costs(outgoing[it->second], call.inclusive);
     }
   }
 
@@ -107,7 +102,7 @@ struct FunctionSums {
         hf.calls = incoming_calls[key];
       } else {
         hf.inclusive = hf.self;
-        add_into(hf.inclusive, outgoing[i]);
+        add_costs(hf.inclusive, outgoing[i]);
       }
     }
   }

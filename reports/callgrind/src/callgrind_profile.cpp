@@ -5,14 +5,11 @@
 #include <algorithm>
 
 namespace kprof {
-namespace {
 
-void add_into(std::vector<std::int64_t>& sum, const std::vector<std::int64_t>& costs) {
+void add_costs(std::vector<std::int64_t>& sum, const std::vector<std::int64_t>& costs) {
   if (sum.size() < costs.size()) sum.resize(costs.size(), 0);
   for (std::size_t i = 0; i < costs.size(); ++i) sum[i] += costs[i];
 }
-
-}  // namespace
 
 std::uint32_t CallgrindFunction::file_index(std::string_view path) {
   for (std::size_t i = 0; i < files.size(); ++i)
@@ -42,14 +39,14 @@ CallgrindCall& CallgrindFunction::add_call(std::string callee_file, std::string 
 
 std::vector<std::int64_t> CallgrindFunction::self_cost(std::size_t events) const {
   std::vector<std::int64_t> sum(events, 0);
-  for (const auto& c : costs) add_into(sum, c.costs);
+  for (const auto& c : costs) add_costs(sum, c.costs);
   sum.resize(std::max(sum.size(), events), 0);
   return sum;
 }
 
 std::vector<std::int64_t> CallgrindFunction::inclusive_cost(std::size_t events) const {
   std::vector<std::int64_t> sum = self_cost(events);
-  for (const auto& call : calls) add_into(sum, call.inclusive);
+  for (const auto& call : calls) add_costs(sum, call.inclusive);
   return sum;
 }
 
@@ -72,7 +69,7 @@ std::size_t CallgrindProfile::event_index(std::string_view event) const {
 std::vector<std::int64_t> CallgrindProfile::totals() const {
   std::vector<std::int64_t> sum(events.size(), 0);
   for (const auto& f : functions)
-    for (const auto& c : f.costs) add_into(sum, c.costs);
+    for (const auto& c : f.costs) add_costs(sum, c.costs);
   return sum;
 }
 

@@ -3,23 +3,15 @@
 #include <set>
 
 namespace kprof {
-namespace {
-
-void add_into(std::vector<std::int64_t>& sum, const std::vector<std::int64_t>& costs) {
-  if (sum.size() < costs.size()) sum.resize(costs.size(), 0);
-  for (std::size_t i = 0; i < costs.size(); ++i) sum[i] += costs[i];
-}
-
-}  // namespace
 
 void StackGraph::add(const std::vector<const Frame*>& frames, const std::vector<std::int64_t>& costs) {
   if (frames.empty()) return;
   std::vector<std::size_t> fns;
   for (const Frame* f : frames) fns.push_back(function_of(*f));
-  add_into(self_[{fns[0], position(*frames[0])}], costs);
+  add_costs(self_[{fns[0], position(*frames[0])}], costs);
   std::set<std::pair<std::size_t, std::size_t>> seen;
   for (std::size_t i = 1; i < fns.size(); ++i)
-    if (seen.insert({fns[i], fns[i - 1]}).second) add_into(calls_[{fns[i], position(*frames[i]), fns[i - 1]}], costs);
+    if (seen.insert({fns[i], fns[i - 1]}).second) add_costs(calls_[{fns[i], position(*frames[i]), fns[i - 1]}], costs);
 }
 
 void StackGraph::finish() {

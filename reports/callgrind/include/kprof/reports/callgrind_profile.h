@@ -42,6 +42,10 @@ struct CallgrindCall {
   std::vector<std::int64_t> inclusive;
 };
 
+// Adds `costs` into `sum` event by event, `sum` growing to the longer of the two (a shorter cost
+// vector means trailing zeros).
+void add_costs(std::vector<std::int64_t>& sum, const std::vector<std::int64_t>& costs);
+
 struct CallgrindFunction {
   std::string object;  // ob=: the binary or shared library ("" when unknown)
   // files[0]: the file the function is in (fl=); others: files of code inlined into it (fi=/fe=).
