@@ -50,6 +50,50 @@ bool is_simd_wrapper(const std::string& file) { return file.find("/kprof/simd/")
 
 bool is_inlined_runtime_frame(const Frame& f) { return f.inlined && (is_runtime_frame(f) || is_simd_wrapper(f.file)); }
 
+namespace {
+// The index of the bracket opening the group that closes at `close` (')' or '>'), npos if unbalanced.
+std::size_t opening_bracket(std::string_view s, std::size_t close) {
+  const char closing = s[close], opening = closing == ')' ? '(' : '<';
+  int depth = 0;
+  for (std::size_t i = close + 1; i-- > 0;) {
+    if (s[i] == closing) ++depth;
+    if (s[i] == opening && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// The last "::"-separated component outside brackets (a lambda's "{lambda(auto:1&)#4}" holds "::").
+std::string_view last_component(std::string_view s) {
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '(' || c == '<' || c == '{') ++depth;
+    if (c == ')' || c == '>' || c == '}') --depth;
+    if (depth == 0 && c == ':' && i + 1 < s.size() && s[i + 1] == ':') start = i + 2;
+    if (depth == 0 && c == ' ') start = i + 1;  // after a return type
+  }
+  return s.substr(start);
+}
+}  // namespace
+
+std::string bare_function_name(std::string_view f) {
+  if (ends_with(f, " const")) f.remove_suffix(6);
+  if (ends_with(f, ")") && !ends_with(f, "operator()")) {
+    const std::size_t open = opening_bracket(f, f.size() - 1);
+    if (open != std::string_view::npos) f = f.substr(0, open);
+  }
+  if (ends_with(f, ">") && !ends_with(f, "operator>") && !ends_with(f, "operator->")) {
+    const std::size_t open = opening_bracket(f, f.size() - 1);
+    if (open != std::string_view::npos && open > 0) f = f.substr(0, open);
+  }
+  return std::string(last_component(f));
+}
+
 bool is_driver_frame(std::string_view function) {
   auto starts = [&](std::string_view prefix) { return function.rfind(prefix, 0) == 0; };
   if (starts("kprof::")) return !starts("kprof::targets::");  // the built-in kernels are the user's code

@@ -7,7 +7,7 @@
 // Expectations come from the Run documents themselves (--run), never from the page's own data blob.
 //
 // node browser_check.mjs --page DIR/index.html [--run DIR/run.json] [--expect-text TEXT]...
-//                        [--expect-chart-text TEXT]... [--expect-hottest FILE:KIND:LINE]... [--expect-marks CHART:MARK:N]...
+//                        [--expect-chart-text TEXT]... [--expect-hottest FUNCTION:KIND:LINE]... [--expect-marks CHART:MARK:N]...
 //                        [--expect-frame CHART:FUNCTION]... [--expect-diff-root CHART:LABEL:BASE:NOW]...
 //                        [--screenshot FILE.png] [--top-screenshot FILE.png]
 // --expect-frame: the flame graph CHART has a frame named FUNCTION, drawn (wider than zero).
@@ -220,19 +220,24 @@ async function main() {
     // Text drawn inside the charts' SVG (flame graph frames, axis labels): not in innerText.
     const chartText = await page.$$eval('svg text', (ts) => ts.map((t) => t.textContent).join('\n'));
     for (const want of args.chartTexts) check(chartText.includes(want), `a chart draws "${want}"`);
-    // FILE:KIND:LINE — the annotated source of the file ending in FILE names LINE as the hottest of
-    // a KIND column (ns, Ir, samples, bytes), and that line's row is in its table.
+    // FUNCTION:KIND:LINE — the annotated source of FUNCTION names LINE as the hottest of a KIND column
+    // (ns, Ir, samples, bytes), that line's row is in its table, and the table starts with its hottest line.
     for (const want of args.hottest) {
-      const [file, kind, line] = want.split(':');
-      const found = await page.evaluate((file, kind) => {
-        const view = [...document.querySelectorAll('details.kprof-source')].find((d) => d.dataset.file.endsWith(file));
-        if (!view) return null;
+      const [fn, kind, line] = want.split(':');
+      const found = await page.evaluate((fn, kind) => {
+        const views = [...document.querySelectorAll('details.kprof-source')].filter((d) => d.dataset.function === fn);
+        const view = views.find((d) => d.querySelector(`li[data-hottest-kind="${kind}"]`));
+        if (!view) return {views: views.length};
         const item = view.querySelector(`li[data-hottest-kind="${kind}"]`);
-        const line = item && item.dataset.line;
-        return {line, row: !!(line && view.querySelector(`tr[data-line="${line}"]`))};
-      }, file, kind);
-      check(found && found.line === line && found.row, `the annotated source of ${file} names line ${line} the hottest by ${kind}` +
+        const line = item.dataset.line;
+        const hottest = [...view.querySelectorAll('li[data-hottest-kind]')].map((li) => li.dataset.line);
+        const first = view.querySelector('tbody tr');
+        return {line, row: !!view.querySelector(`tr[data-line="${line}"]`), first: first && first.dataset.line, hottest};
+      }, fn, kind);
+      check(found.line === line && found.row, `the annotated source of ${fn} names line ${line} the hottest by ${kind}` +
             ` (found ${JSON.stringify(found)})`);
+      check(found.hottest && found.hottest.includes(found.first),
+            `the annotated source of ${fn} starts with a hottest line (found ${JSON.stringify(found)})`);
     }
     await checkMarks(page, expectedCounts(args.runs));
     // CHART:MARK:N — the chart draws N marks of its layer MARK (e.g. a sweep's crossover rules).

@@ -158,6 +158,21 @@ TEST(Symbolize, FramesShowTheirLocationOneWay) {
   EXPECT_EQ(frame_location(f), "kernel.cpp:42");
 }
 
+TEST(Symbolize, OneFunctionHasOneBareNameWhicheverProfilerNamedIt) {
+  EXPECT_EQ(bare_function_name(
+                "void kprof::targets::nmf::plain::nls_scalar<double>(kprof::targets::nmf::NmfProblem<double>&)"),
+            "nls_scalar");
+  EXPECT_EQ(bare_function_name("nls_scalar<double>"), "nls_scalar");  // an inlined frame's DWARF name
+  EXPECT_EQ(bare_function_name("nls_scalar"), "nls_scalar");          // a line marker's
+  EXPECT_EQ(bare_function_name("double kprof::targets::dot_avx2<double>(double const*, double const*, long)"),
+            "dot_avx2");
+  EXPECT_EQ(bare_function_name("ns::Outer<int, std::vector<int> >::method(int) const"), "method");
+  EXPECT_EQ(bare_function_name("kprof::targets::nmf::kprof_family_nmf::{lambda(auto:1&)#4}::operator()(auto:1&) const"),
+            "operator()");
+  EXPECT_EQ(bare_function_name("operator()<kprof::targets::nmf::NmfProblem<double> >"), "operator()");
+  EXPECT_EQ(bare_function_name("libfoo.so+0x1234"), "libfoo.so+0x1234");
+}
+
 TEST(Symbolize, OnlyRuntimeCodeInlinedIntoAnotherFrameIsLeftOutOfCpuStacks) {
   Frame intrinsic{.function = "_mm256_fmadd_pd",
                   .file = "/usr/lib/gcc/x86_64-linux-gnu/12/include/fmaintrin.h",

@@ -42,6 +42,12 @@ bool is_runtime_frame(const Frame& frame);
 // count for the line that inlined them. A function compiled on its own (memcpy, an out-of-line std::sort) stays.
 bool is_inlined_runtime_frame(const Frame& frame);
 
+// A demangled function name without its namespaces, return type, template arguments and parameters:
+// "nls_scalar" for "void kprof::targets::nmf::nls_scalar<double>(NmfProblem<double>&)" and for the
+// inlined frame's "nls_scalar<double>"; "operator()" for a lambda. So that the names one function
+// gets from different profilers and instantiations compare equal.
+std::string bare_function_name(std::string_view function);
+
 // True for the functions of kprof's own driver around a kernel (the runner, the CLI, std::function
 // glue, main): every profile of a kernel region has them at its root. Reports hide them so that a
 // graph or a table starts at the user's code; the built-in kernels (kprof::targets) are user code.

@@ -749,12 +749,13 @@
     return parts.slice(Math.max(0, parts.length - 3)).join('/');
   }
 
-  // The lines of one file with every column's figure, each cell shaded by its share of the column's
-  // largest figure in this file (KCachegrind's source view), the hottest line of each column named.
+  // The lines of one function with every column's figure, the hottest first (a button puts them in
+  // source order), each cell shaded by its share of the column's largest figure in the function
+  // (KCachegrind's source view), the hottest line of each column named.
   function sourceView(s, view, open) {
-    const d = el('details', {class: 'kprof-source', 'data-file': view.file});
+    const d = el('details', {class: 'kprof-source', 'data-function': view.function, 'data-file': view.file});
     if (open) d.setAttribute('open', '');
-    d.appendChild(el('summary', {text: shortPath(view.file) + ' · ' + view.columns.length + ' profile(s)'}));
+    d.appendChild(el('summary', {}, [code(view.function), ' · ' + shortPath(view.file) + ' · ' + view.columns.length + ' profile(s)']));
     const hottest = el('ul', {class: 'kprof-hottest'});
     for (const h of view.hottest) {
       const c = view.columns[h.column];
@@ -769,14 +770,23 @@
     const head = el('tr', {}, [el('th', {class: 'num', text: 'line'})]
       .concat(view.columns.map((c) => el('th', {class: 'num', title: c.document, text: c.label})))
       .concat([el('th', {text: 'source'})]));
-    const body = view.lines.map((l) => el('tr', {'data-line': String(l.line)},
+    const rows = view.lines.map((l) => el('tr', {'data-line': String(l.line)},
       [el('td', {class: 'num', text: String(l.line)})]
         .concat(l.values.map((v, i) => el('td', {
           class: 'num',
           style: v > 0 && maxima[i] > 0 ? 'background: rgba(230, 81, 0, ' + (0.08 + 0.6 * v / maxima[i]).toFixed(2) + ')' : null,
           text: fmtFigure(view.columns[i].kind, v)})))
         .concat([el('td', {}, [el('code', {class: 'kprof-code', text: l.text})])])));
-    d.appendChild(el('table', {class: 'kprof-source-table'}, [el('thead', {}, head), el('tbody', {}, body)]));
+    const body = el('tbody', {}, rows);
+    const inSourceOrder = rows.slice().sort((a, b) => Number(a.dataset.line) - Number(b.dataset.line));
+    const order = el('button', {type: 'button', class: 'kprof-order', text: 'source order'});
+    order.addEventListener('click', () => {
+      const bySource = order.textContent === 'source order';
+      body.replaceChildren(...(bySource ? inSourceOrder : rows));
+      order.textContent = bySource ? 'hottest first' : 'source order';
+    });
+    d.appendChild(el('p', {}, ['Lines with a figure, the hottest first: ', order]));
+    d.appendChild(el('table', {class: 'kprof-source-table'}, [el('thead', {}, head), body]));
     s.appendChild(d);
   }
 
@@ -785,8 +795,10 @@
       'Every per-line figure kprof has, side by side: line-timer time and hits (kprof lines), instructions ' +
       '(kprof callgrind), CPU samples (kprof cpu) and bytes allocated (kprof mem), one column per profiled kernel. ' +
       'A line timer\'s time includes the calls the line makes; instructions and samples are the line\'s own. ' +
-      'Only the lines some profile charged; a cell is shaded by its share of the column\'s largest figure in the file. ' +
-      'The files with the hottest lines come first.');
+      'One view per function, its lines the hottest first; only the lines some profile charged, a cell shaded by its ' +
+      'share of the column\'s largest figure in the function. The functions with the hottest lines come first. ' +
+      'Callgrind names the function code was compiled into; its lines inlined into kprof\'s driver are given to the ' +
+      'function the other profiles name for them, or whose body they are in.');
     const views = data.sources || [];
     if (!views.length) {
       note(s, ['No per-line profile of a readable source file in this folder: ', code('kprof lines TARGET --out DIR/lines/NAME'),
