@@ -7,11 +7,13 @@
 
 #include "commands.h"
 #include "kprof/errors.h"
+#include "kprof/interrupt.h"
 #include "kprof/runner.h"
 
 namespace kprof {
 
 int main(int argc, char** argv) {
+  handle_interrupts();  // SIGINT, SIGTERM, SIGHUP: programs stopped, temporaries removed (kprof/interrupt.h)
   cli::Context ctx;
   // Arguments after "--" belong to a program being profiled or to Google Benchmark; CLI11 never sees them.
   int own = argc;

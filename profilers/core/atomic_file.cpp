@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "kprof/errors.h"
+#include "kprof/interrupt.h"
 
 namespace kprof {
 namespace {
@@ -31,8 +32,16 @@ std::filesystem::path temporary_name_for(const std::filesystem::path& final_path
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
-  int fd = ::mkstemp(tmpl.data());
+  int fd = -1;
+  const std::size_t registration = make_temporary([&] {
+    fd = ::mkstemp(tmpl.data());
+    return fd < 0 ? std::filesystem::path() : std::filesystem::path(tmpl);
+  });
   if (fd < 0) throw UsageError("cannot write '" + path.string() + "': " + errno_text());
+  struct Forget {
+    std::size_t id;
+    ~Forget() { forget_temporary(id); }
+  } forget{registration};
   const char* p = content.data();
   std::size_t left = content.size();
   while (left > 0) {
@@ -90,16 +99,31 @@ std::string file_safe(std::string text) {
   return text;
 }
 
+RemoveOnExit::RemoveOnExit(const std::vector<std::filesystem::path>& paths) {
+  for (const auto& p : paths) add(p);
+}
+
+void RemoveOnExit::add(const std::filesystem::path& path) { held_.push_back({path, register_temporary(path)}); }
+
+void RemoveOnExit::release() {
+  for (const auto& h : held_) forget_temporary(h.registration);
+  held_.clear();
+}
+
 RemoveOnExit::~RemoveOnExit() {
   std::error_code ec;  // best effort: a destructor must not throw
-  for (const auto& p : paths_) std::filesystem::remove_all(p, ec);
+  for (const auto& h : held_) {
+    std::filesystem::remove_all(h.path, ec);
+    forget_temporary(h.registration);
+  }
 }
 
 std::filesystem::path make_scratch_dir(const std::string& prefix) {
   const char* tmp = std::getenv("TMPDIR");
   std::string tmpl = (std::filesystem::path(tmp && *tmp ? tmp : "/tmp") / (prefix + "XXXXXX")).string();
-  if (::mkdtemp(tmpl.data()) == nullptr)
-    throw UsageError("cannot create a scratch folder " + tmpl + ": " + errno_text());
+  const std::size_t registration =
+      make_temporary([&] { return ::mkdtemp(tmpl.data()) ? std::filesystem::path(tmpl) : std::filesystem::path(); });
+  if (registration == 0) throw UsageError("cannot create a scratch folder " + tmpl + ": " + errno_text());
   return tmpl;
 }
 

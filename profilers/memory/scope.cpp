@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/interrupt.h"
 #include "kprof/memory.h"
 
 namespace kprof {
@@ -77,8 +78,10 @@ MemoryScope::MemoryScope(std::string name) : name_(std::move(name)), trace_(temp
         "LD_PRELOAD=libkprof_memory_preload.so");
   // Everything the region must not see is allocated before start and freed after stop.
   trace_string_ = trace_.string();
+  registration_ = register_temporary(trace_);
   const std::string& path = trace_string_;
   int rc = control().start(path.c_str());
+  if (rc != 0) forget_temporary(registration_);
   if (rc == EBUSY)
     throw UsageError("memory tracing is already running in this process (a whole-program trace or another scope)");
   if (rc != 0) throw UsageError("cannot start memory tracing into " + path + ": " + std::strerror(rc));
@@ -90,6 +93,7 @@ MemoryScope::~MemoryScope() {
     control().stop();
     std::error_code ec;
     std::filesystem::remove(trace_, ec);
+    forget_temporary(registration_);
   }
 }
 
@@ -98,6 +102,7 @@ MemoryReport MemoryScope::stop(std::int64_t iterations) {
   control().stop();  // first: nothing below is part of the region
   running_ = false;
   RemoveOnExit cleanup({trace_});
+  forget_temporary(registration_);  // the guard has it now
   memory::AnalysisOptions options;
   options.name = name_;
   options.iterations = iterations;

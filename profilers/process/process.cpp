@@ -17,6 +17,7 @@
 #include <optional>
 #include <thread>
 
+#include "children.h"
 #include "kprof/errors.h"
 
 extern char** environ;
@@ -129,12 +130,14 @@ class SpawnSetup {
   std::vector<std::string> paths_;  // reserved for fds 0-2: pointers into it must stay valid
 };
 
-// SIGINT ignored in kprof while it lives (Command::survive_interrupt). Set before the program
-// starts, so that no Ctrl-C slips in between; the program gets SIGINT's default back unless kprof
-// itself was started with SIGINT ignored (a background job), which it then inherits as usual.
+// SIGINT ignored in kprof while it lives (Command::survive_interrupt) when kprof's signal path
+// (kprof/interrupt.h, which does this itself) is not installed: a library user's process. Set
+// before the program starts, so that no Ctrl-C slips in between; the program gets SIGINT's default
+// back unless kprof itself was started with SIGINT ignored (a background job), which it then
+// inherits as usual.
 class IgnoreInterrupt {
  public:
-  explicit IgnoreInterrupt(bool active) : active_(active) {
+  explicit IgnoreInterrupt(bool active) : active_(active && !detail::interrupts_handled()) {
     if (active_) old_ = std::signal(SIGINT, SIG_IGN);
   }
   bool child_needs_default() const { return active_ && old_ != SIG_IGN; }
@@ -294,9 +297,14 @@ ProcessResult run_process(const Command& c) {
   std::optional<Clock::time_point> deadline;
   if (c.timeout_seconds > 0)
     deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(c.timeout_seconds));
-  pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, program.c_str(), setup.actions(), setup.attr(), argv.data(), envp.data());
-  if (rc != 0) throw UsageError("cannot start '" + c.argv[0] + "': " + errno_text(rc));
+  const pid_t pid = detail::spawn_registered(
+      [&] {
+        pid_t started = 0;
+        int rc = ::posix_spawn(&started, program.c_str(), setup.actions(), setup.attr(), argv.data(), envp.data());
+        if (rc != 0) throw UsageError("cannot start '" + c.argv[0] + "': " + errno_text(rc));
+        return started;
+      },
+      c.own_process_group, c.survive_interrupt);
   if (out) out->close_write();  // the child's copies are the only writers now
   if (err) err->close_write();
 
@@ -304,6 +312,7 @@ ProcessResult run_process(const Command& c) {
   Child child(pid, c, deadline);
   child.drain(out ? &*out : nullptr, err ? &*err : nullptr, r);
   child.wait(r);
+  detail::child_ended(pid);
   r.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return r;
 }

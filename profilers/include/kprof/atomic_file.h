@@ -24,20 +24,25 @@ std::string read_file(const std::filesystem::path& path);
 std::string file_safe(std::string text);
 
 // Temporary files and folders removed (folders with their contents) when the guard goes out of
-// scope, unless released: a step that fails halfway, or throws, leaves nothing behind.
+// scope, unless released: a step that fails halfway, or throws, leaves nothing behind. They are
+// removed too when kprof is interrupted (kprof/interrupt.h) while the guard holds them.
 class RemoveOnExit {
  public:
   RemoveOnExit() = default;
-  explicit RemoveOnExit(std::vector<std::filesystem::path> paths) : paths_(std::move(paths)) {}
+  explicit RemoveOnExit(const std::vector<std::filesystem::path>& paths);
   RemoveOnExit(const RemoveOnExit&) = delete;
   RemoveOnExit& operator=(const RemoveOnExit&) = delete;
   ~RemoveOnExit();
-  void add(std::filesystem::path path) { paths_.push_back(std::move(path)); }
+  void add(const std::filesystem::path& path);
   // The step succeeded: keep whatever is still there.
-  void release() { paths_.clear(); }
+  void release();
 
  private:
-  std::vector<std::filesystem::path> paths_;
+  struct Held {
+    std::filesystem::path path;
+    std::size_t registration;  // kprof/interrupt.h
+  };
+  std::vector<Held> held_;
 };
 
 // A name for the temporary file a tool (valgrind, gperftools) writes before kprof renames it to
@@ -45,7 +50,8 @@ class RemoveOnExit {
 // to this process and call, so that two kprof runs into one folder never take each other's file.
 std::filesystem::path temporary_name_for(const std::filesystem::path& final_path);
 
-// A new empty folder `<$TMPDIR or /tmp>/<prefix>XXXXXX`; UsageError when it cannot be created.
+// A new empty folder `<$TMPDIR or /tmp>/<prefix>XXXXXX`; UsageError when it cannot be created. It
+// is removed if kprof is interrupted, and should be handed to a RemoveOnExit at once.
 std::filesystem::path make_scratch_dir(const std::string& prefix);
 
 }  // namespace kprof

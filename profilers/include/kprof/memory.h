@@ -96,6 +96,7 @@ class MemoryScope {
   std::string name_;
   std::filesystem::path trace_;
   std::string trace_string_;
+  std::size_t registration_ = 0;  // of trace_, removed if kprof is interrupted (kprof/interrupt.h)
   bool running_ = false;
 };
 
