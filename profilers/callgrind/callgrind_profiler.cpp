@@ -157,6 +157,10 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
   // its first call (lazy binding: 2,147 Ir of ld.so in the region of dot/scalar at n=2000, 2 calls, 11% of
   // its count) is not charged to the kernel's region.
   ProcessResult valgrind_run = run_valgrind(args, "/dev/null", {{"LD_BIND_NOW", "1"}});
+  // The kprof under valgrind has named bad input or an unwritable file on stderr (a full disk):
+  // that is the problem, not valgrind.
+  if (valgrind_run.exit_code == kExitUsage)
+    throw UsageError("the kprof that valgrind ran for " + t.job.name() + " stopped on the error above");
   if (!valgrind_run.ok())
     throw ToolError("valgrind, asked to run the region of " + t.job.name() + " under callgrind (" + join_argv(args) +
                     "), " + valgrind_run.how_it_ended() + ":\n" + log_tail(log));

@@ -1,12 +1,15 @@
 #include "cpu_profiler.h"
 
 #include <dlfcn.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <string_view>
 
@@ -172,6 +175,41 @@ CallgrindProfile cpu_profile_to_callgrind(const GperfProfile& raw, const std::st
   return p;
 }
 
+namespace {
+
+// A file in memory (memfd), opened by name through /proc/self/fd. gperftools aborts the process
+// (SIGABRT, no message) when it cannot write its profile, on a full disk for one; written to
+// memory, the profile then goes to its folder like every file kprof writes (atomically, exit 2
+// naming the file when the disk is full).
+class MemoryFile {
+ public:
+  explicit MemoryFile(const char* name) : fd_(::memfd_create(name, MFD_CLOEXEC)) {
+    if (fd_ < 0)
+      throw ToolError(std::string("cannot create an in-memory file for the CPU profile: ") + std::strerror(errno));
+  }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+  ~MemoryFile() { ::close(fd_); }
+  std::filesystem::path path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+  std::string contents() const {
+    std::string out;
+    char buffer[65536];
+    for (off_t at = 0;;) {
+      const ssize_t got = ::pread(fd_, buffer, sizeof buffer, at);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw ToolError(std::string("cannot read the in-memory CPU profile: ") + std::strerror(errno));
+      if (got == 0) return out;
+      out.append(buffer, static_cast<std::size_t>(got));
+      at += got;
+    }
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
 CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) {
   ensure_writable_dir(out_dir);
   set_cpu_profile_frequency(t.frequency);
@@ -179,14 +217,13 @@ CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) 
   const std::string stem = file_safe(job.family().name + "." + job.variant().name + "." +
                                      std::string(to_string(job.dtype)) + "." + job.size.str());
   const auto prof = out_dir / ("cpu." + stem + ".prof");
-  const auto tmp = temporary_name_for(prof);
-  RemoveOnExit cleanup({tmp});  // renamed away once the region has run
-  CpuProfilerHooks hooks(tmp);
+  MemoryFile profile("kprof-cpu-profile");
+  CpuProfilerHooks hooks(profile.path());
   // Without --iterations: enough calls to fill `seconds`, so that the profile holds about
   // seconds * frequency samples.
   RegionOptions o{t.iterations, true, t.iterations == 0 ? t.seconds : 0.0};
   double seconds = run_region(job, o, hooks, &t.iterations);
-  std::filesystem::rename(tmp, prof);
+  write_file_atomically(prof, profile.contents());
   CpuRun run = convert(prof, out_dir / ("callgrind.out.cpu." + stem), self_exe().string() + " cpu");
   run.region_seconds = seconds;
   run.cpu_seconds = hooks.cpu_seconds();
