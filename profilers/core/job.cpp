@@ -1,6 +1,9 @@
 #include "kprof/job.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "kprof/errors.h"
@@ -74,7 +77,11 @@ std::vector<Size> sizes_for(const FamilyRecord& family, const std::vector<std::s
   const std::vector<std::string> mine = specs_for_family(family.name, specs);  // "family:size" or unprefixed
   const std::vector<std::string>& chosen = mine.empty() ? family.default_sizes : mine;
   std::vector<Size> sizes;
-  for (const auto& spec : chosen) sizes.push_back(parse_size(family.params, spec));
+  // One size given twice (`-s 64 -s n=64`, overlapping sweeps) is measured once: one result per key.
+  for (const auto& spec : chosen) {
+    Size size = parse_size(family.params, spec);
+    if (std::find(sizes.begin(), sizes.end(), size) == sizes.end()) sizes.push_back(std::move(size));
+  }
   if (sizes.empty()) sizes.push_back(default_size(family.params));
   return sizes;
 }
@@ -88,6 +95,36 @@ Size size_for(const FamilyRecord& family, std::string_view spec) {
   return parse_size(family.params, mine.front());
 }
 
+namespace {
+
+// MemAvailable from /proc/meminfo, in bytes; 0 when unknown (then nothing is refused).
+double available_memory_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  double kib = 0;
+  while (meminfo >> key >> kib >> unit)
+    if (key == "MemAvailable:") return kib * 1024.0;
+  return 0;
+}
+
+std::string gib(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  return text;
+}
+
+}  // namespace
+
+void check_fits_in_memory(const FamilyRecord& family, const Size& size, DType dtype) {
+  if (!family.bytes) return;
+  const double needed = family.bytes(size, element_bytes(dtype));
+  const double available = available_memory_bytes();
+  if (available <= 0 || needed <= available) return;
+  throw UsageError(family.name + " at " + size.str() + " (" + std::string(to_string(dtype)) + ") needs at least " +
+                   gib(needed) + " (the data one call reads and writes), and " + gib(available) +
+                   " of memory is available here: use a smaller size");
+}
+
 std::vector<DType> parse_dtypes(std::string_view text) {
   if (text == "both") return {DType::f64, DType::f32};
   return {dtype_from_string(text)};
@@ -96,7 +133,9 @@ std::vector<DType> parse_dtypes(std::string_view text) {
 Job resolve_job(std::string_view target, std::string_view size, DType dtype, int threads) {
   if (threads < 1) throw UsageError("threads must be >= 1, got " + std::to_string(threads));
   VariantRef ref = select_one(target);
-  return Job{ref, size_for(*ref.family, size), dtype, threads};
+  Job job{ref, size_for(*ref.family, size), dtype, threads};
+  check_fits_in_memory(*ref.family, job.size, dtype);
+  return job;
 }
 
 bool runs_threads_calling_blas(const VariantSpec& variant) { return variant.threaded && variant.kind == Kind::blas; }
@@ -130,8 +169,10 @@ std::vector<Job> plan_jobs(const std::vector<std::string>& filters, const std::v
   check_size_specs(selections, sizes);
   for (const Selection& selection : selections)
     for (const Size& size : sizes_for(*selection.family, sizes))
-      for (DType dtype : dtypes)
+      for (DType dtype : dtypes) {
+        check_fits_in_memory(*selection.family, size, dtype);
         for (int threads : plan.threads) add_thread_group(selection, size, dtype, threads, plan.blas_threads, jobs);
+      }
   return jobs;
 }
 
@@ -146,6 +187,7 @@ std::vector<Job> plan_jobs_at(const std::vector<std::string>& filters, std::stri
   std::vector<Job> jobs;
   for (const Selection& selection : select(filters)) {
     const Size chosen = size_for(*selection.family, size);
+    check_fits_in_memory(*selection.family, chosen, dtype);
     for (std::size_t v : selection.variants) jobs.push_back(Job{{selection.family, v}, chosen, dtype, threads});
   }
   return jobs;

@@ -3,6 +3,9 @@
 // 3 a tool kprof drives is missing or failed. (4, an internal error, needs a bug in kprof.)
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <string>
+
 #include "support/process.h"
 
 namespace kprof::test {
@@ -59,6 +62,35 @@ TEST(ExitCodes, TwoForANumberOutOfRangeNamingTheFile) {
       run_command(kprof_exe() + " regress --baseline '" + dir + "/big.json' --current '" + dir + "/big.json'");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("big.json: not a usable JSON document"), std::string::npos) << r.err;
+}
+
+// A size inside the parameter's range whose data cannot fit in memory: refused before anything is
+// allocated, by every command that runs a kernel (was an OOM kill with no message, or
+// "threw: std::bad_alloc"). gemm at 65536 reads and writes 3 x 65536^2 doubles, 96 GiB and more.
+TEST(ExitCodes, TwoForASizeWhoseDataCannotFitInMemory) {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  double kib = 0;
+  while (meminfo >> key >> kib && key != "MemAvailable:") meminfo.ignore(64, '\n');
+  if (kib > 96.0 * 1024 * 1024) GTEST_SKIP() << "this machine has more than 96 GiB available: gemm at 65536 fits";
+  for (const char* command : {"run", "mem", "cpu", "callgrind", "lines", "bench"}) {
+    ProcessResult r = run_command(kprof_exe() + " " + command + " gemm/scalar -s 65536 -t f64");
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("gemm at k=65536,m=65536,n=65536 (f64) needs at least"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("of memory is available here: use a smaller size"), std::string::npos) << r.err;
+  }
+}
+
+// One size given twice is measured once: one result per key (`-s 64 -s n=64` wrote two).
+TEST(ExitCodes, OneSizeGivenTwiceIsOneResult) {
+  ProcessResult r = run_command(kprof_exe() +
+                                " run dot/scalar -s 64 -s n=64 -s 64..64 -t f64 --rounds 1 --min-time-ms 0.1 -q -f json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::size_t results = 0;
+  for (std::size_t at = r.out.find("\"variant\": \"scalar\""); at != std::string::npos;
+       at = r.out.find("\"variant\": \"scalar\"", at + 1))
+    ++results;
+  EXPECT_EQ(results, 1u) << r.out;
 }
 
 // A full device behind stdout (`kprof run -f json > run.json` on a full disk) is a failure that

@@ -50,6 +50,12 @@ std::vector<Size> sizes_for(const FamilyRecord& family, const std::vector<std::s
 // The one size of a single-kernel command: `spec` parsed, or the family's first default size.
 Size size_for(const FamilyRecord& family, std::string_view spec);
 
+// UsageError (exit 2, before anything runs) for a problem that cannot fit in the memory available
+// now (MemAvailable): the family's .bytes — what one call reads and writes, so a lower bound of
+// what its problem holds — against it, with the size to use instead. Families without .bytes are
+// not checked. plan_jobs, plan_jobs_at and resolve_job check every job they make.
+void check_fits_in_memory(const FamilyRecord& family, const Size& size, DType dtype);
+
 // "f32", "f64" (also "float", "double") or "both" (f64 then f32); UsageError otherwise.
 std::vector<DType> parse_dtypes(std::string_view text);
 
