@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <string>
 
 #include "kprof/atomic_file.h"
@@ -124,6 +125,17 @@ class Reader {
     return j.at(key);
   }
 
+  // A figure that is a count, a size or a time: finite and not negative.
+  double non_negative(const json& j, const char* key, const std::string& where) const {
+    const double value = get<double>(j, key, where);
+    if (!std::isfinite(value) || value < 0)
+      throw UsageError(std::string(source_) + ": field '" + where + key + "' is " + json(value).dump() +
+                       ": a count, size or time cannot be negative");
+    return value;
+  }
+
+  [[noreturn]] void fail(const std::string& what) const { throw UsageError(std::string(source_) + ": " + what); }
+
   template <class F>
   auto wrap(const std::string& where, F&& f) const {
     try {
@@ -188,6 +200,25 @@ Environment env_from(const json& j, const Reader& r) {
   return e;
 }
 
+// A timed result's rounds and their summary: times are not negative, and a result timed `ok` has
+// its rounds (the gate compares them; an empty list would drop the comparison silently).
+void read_time(const json& t, const Reader& r, const std::string& tw, Result& x) {
+  x.time.iterations_per_round = r.get<std::int64_t>(t, "iterations_per_round", tw);
+  x.time.round_ns = r.get<std::vector<double>>(t, "round_ns", tw);
+  for (std::size_t i = 0; i < x.time.round_ns.size(); ++i)
+    if (!std::isfinite(x.time.round_ns[i]) || x.time.round_ns[i] < 0)
+      r.fail("field '" + tw + "round_ns[" + std::to_string(i) + "]' is " + json(x.time.round_ns[i]).dump() +
+             ": a time cannot be negative");
+  if (x.status == Status::ok && x.time.round_ns.empty())
+    r.fail("field '" + tw + "round_ns' is empty, but the result's status is ok: a timed result has its rounds");
+  x.time.median_ns = r.non_negative(t, "median_ns", tw);
+  x.time.min_ns = r.non_negative(t, "min_ns", tw);
+  x.time.max_ns = r.non_negative(t, "max_ns", tw);
+  x.time.mad_ns = r.non_negative(t, "mad_ns", tw);
+  x.time.q1_ns = r.non_negative(t, "q1_ns", tw);
+  x.time.q3_ns = r.non_negative(t, "q3_ns", tw);
+}
+
 Result result_from(const json& j, const Reader& r, const std::string& w) {
   Result x;
   x.family = r.get<std::string>(j, "family", w);
@@ -217,18 +248,9 @@ Result result_from(const json& j, const Reader& r, const std::string& w) {
                         ? std::numeric_limits<double>::infinity()
                         : r.get<double>(j, "max_rel_error", w);
   x.tolerance = r.get<double>(j, "tolerance", w);
-  x.flops = r.get<double>(j, "flops", w);
-  x.bytes = r.get<double>(j, "bytes", w);
-  const json& t = r.obj(j, "time", w);
-  const std::string tw = w + "time.";
-  x.time.iterations_per_round = r.get<std::int64_t>(t, "iterations_per_round", tw);
-  x.time.round_ns = r.get<std::vector<double>>(t, "round_ns", tw);
-  x.time.median_ns = r.get<double>(t, "median_ns", tw);
-  x.time.min_ns = r.get<double>(t, "min_ns", tw);
-  x.time.max_ns = r.get<double>(t, "max_ns", tw);
-  x.time.mad_ns = r.get<double>(t, "mad_ns", tw);
-  x.time.q1_ns = r.get<double>(t, "q1_ns", tw);
-  x.time.q3_ns = r.get<double>(t, "q3_ns", tw);
+  x.flops = r.non_negative(j, "flops", w);
+  x.bytes = r.non_negative(j, "bytes", w);
+  read_time(r.obj(j, "time", w), r, w + "time.", x);
   x.gflops = r.get<double>(j, "gflops", w);
   x.gbps = r.get<double>(j, "gbps", w);
   x.pct_peak = r.get<double>(j, "pct_peak", w);
@@ -288,8 +310,14 @@ Run run_from_json(const json& j, std::string_view source) {
   if (!j.contains("results") || !j.at("results").is_array())
     throw UsageError(std::string(source) + ": missing array 'results'");
   const json& results = j.at("results");
-  for (std::size_t i = 0; i < results.size(); ++i)
+  std::map<std::string, std::size_t> keys;  // one result per key: the gate would compare a twin twice
+  for (std::size_t i = 0; i < results.size(); ++i) {
     run.results.push_back(result_from(results[i], r, "results[" + std::to_string(i) + "]."));
+    auto [first, added] = keys.emplace(run.results.back().key(), i);
+    if (!added)
+      r.fail("results[" + std::to_string(first->second) + "] and results[" + std::to_string(i) + "] are both " +
+             first->first + ": a run has one result per key");
+  }
   for (const auto& [name, value] : r.obj(j, "sections", "").items()) run.sections[name] = value;
   validate_sections(run, source);
   return run;

@@ -114,6 +114,37 @@ TEST(RunJson, BadFilesNameTheFileAndTheProblem) {
   EXPECT_NE(error_reading("").find("not valid JSON"), std::string::npos);
 }
 
+// Values a gate must not compare: refused with the field named (they were read, and a negative time
+// "improved" by 200%, an empty round list dropped the comparison, a twin was compared twice).
+TEST(RunJson, NegativeTimesEmptyRoundsAndTwinResultsAreRefused) {
+  const auto full = to_json(real_run());
+  ASSERT_EQ(full["results"][0]["status"], "ok");
+  auto j = full;
+  j["results"][0]["time"]["round_ns"][0] = -5.0;
+  std::string negative = error_reading(j.dump());
+  EXPECT_NE(negative.find("field 'results[0].time.round_ns[0]' is -5.0: a time cannot be negative"), std::string::npos)
+      << negative;
+  j = full;
+  j["results"][0]["time"]["median_ns"] = -1.0;
+  EXPECT_NE(error_reading(j.dump()).find("'results[0].time.median_ns' is -1.0"), std::string::npos);
+  j = full;
+  j["results"][0]["bytes"] = -8.0;
+  EXPECT_NE(error_reading(j.dump()).find("'results[0].bytes' is -8.0"), std::string::npos);
+  j = full;
+  j["results"][0]["time"]["round_ns"] = nlohmann::json::array();
+  std::string empty = error_reading(j.dump());
+  EXPECT_NE(empty.find("'results[0].time.round_ns' is empty, but the result's status is ok"), std::string::npos)
+      << empty;
+  j = full;
+  j["results"].push_back(j["results"][0]);
+  const std::size_t twin = j["results"].size() - 1;
+  std::string twins = error_reading(j.dump());
+  EXPECT_NE(twins.find("results[0] and results[" + std::to_string(twin) + "] are both " + real_run().results[0].key() +
+                       ": a run has one result per key"),
+            std::string::npos)
+      << twins;
+}
+
 TEST(RunJson, MissingFileNamesThePath) {
   try {
     read_run("/nonexistent/kprof/run.json");

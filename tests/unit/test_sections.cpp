@@ -198,6 +198,17 @@ TEST(Sections, MalformedSectionsNameTheFileAndTheField) {
   EXPECT_NE(dtype.find("bad.json: field 'sections.cpu.results[0].dtype' is not a dtype"), std::string::npos) << dtype;
 }
 
+TEST(Sections, TwoEntriesAboutOneKernelAreRefused) {
+  json cg = callgrind_section().to_json();
+  cg["results"].push_back(cg["results"][0]);
+  std::string twins = error_reading(document_with({{"callgrind", cg}}));
+  EXPECT_NE(twins.find("field 'sections.callgrind' results[0] and results[2] are both"), std::string::npos) << twins;
+  json mem = memory_section().to_json();
+  mem["results"].push_back(mem["results"][0]);
+  EXPECT_NE(error_reading(document_with({{"memory", mem}})).find("a section has one entry per kernel or program"),
+            std::string::npos);
+}
+
 TEST(Sections, AnUnknownSchemaVersionIsRefusedNotReadAsOne) {
   json cg = callgrind_section().to_json();
   cg["schema_version"] = 42;

@@ -80,6 +80,9 @@ CallgrindSection CallgrindSection::from_json(const JsonField& j) {
   section_version(j, kName, {1, 2});
   CallgrindSection s;
   for (const JsonField& e : j.at("results").elements()) s.results.push_back(read_entry(e));
+  std::vector<std::string> keys;
+  for (const auto& e : s.results) keys.push_back(e.subject.key);
+  check_one_entry_per_subject(j, keys);
   return s;
 }
 

@@ -67,6 +67,9 @@ CpuSection CpuSection::from_json(const JsonField& j) {
   const int version = section_version(j, kName, {1, 2});
   CpuSection s;
   for (const JsonField& e : j.at("results").elements()) s.results.push_back(read_entry(e, version));
+  std::vector<std::string> keys;
+  for (const auto& e : s.results) keys.push_back(e.subject.key);
+  check_one_entry_per_subject(j, keys);
   return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "kprof/errors.h"
 #include "kprof/job.h"
@@ -17,6 +18,16 @@ int section_version(const JsonField& section, std::string_view name, std::initia
   for (int k : known) list += (list.empty() ? "" : ", ") + std::to_string(k);
   v->fail("is " + std::to_string(version) + ": this kprof reads the " + std::string(name) + " section in version " +
           list + " (written by a newer kprof?)");
+}
+
+void check_one_entry_per_subject(const JsonField& section, const std::vector<std::string>& keys) {
+  std::map<std::string, std::size_t> first;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto [at, added] = first.emplace(keys[i], i);
+    if (!added)
+      section.fail("results[" + std::to_string(at->second) + "] and results[" + std::to_string(i) + "] are both " +
+                   keys[i] + ": a section has one entry per kernel or program");
+  }
 }
 
 Subject Subject::kernel(const std::string& family, const std::string& variant, DType dtype, const Size& size) {

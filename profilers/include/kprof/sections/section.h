@@ -44,6 +44,10 @@ concept RunSection = requires(const T& section, const JsonField& j) {
 // The section's schema_version (1 when absent); UsageError when it is not one of `known`.
 int section_version(const JsonField& section, std::string_view name, std::initializer_list<int> known);
 
+// UsageError naming both entries when two of a section's results are about one subject (their
+// keys, in order): the gate and the history would take a twin twice.
+void check_one_entry_per_subject(const JsonField& section, const std::vector<std::string>& keys);
+
 // What an entry of a section is about: a registered kernel at one dtype and size (its key is
 // Result::key(), which is how sections and results[] refer to each other) or a program run by the
 // profiler (`kprof mem -- ./app`), keyed "program/<basename>".
