@@ -11,14 +11,28 @@
 
 namespace kprof::targets {
 
-std::filesystem::path sgd_csv(std::int64_t rows, std::int64_t features) {
-  const char* env = std::getenv("KPROF_DATA_DIR");
-  std::filesystem::path dir = env && *env ? env : "/tmp/kprof-data";
-  std::filesystem::path path = dir / ("sgd-" + std::to_string(rows) + "x" + std::to_string(features) + ".csv");
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec)) return path;
-  ensure_writable_dir(dir);
+namespace {
 
+// FNV-1a over the file's bytes, with its size: enough to tell a whole cache from a truncated,
+// half-written or edited one (not a defence against tampering).
+std::string fingerprint(const std::string& contents) {
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : contents) hash = (hash ^ c) * 1099511628211ull;
+  return std::to_string(contents.size()) + " " + std::to_string(hash) + "\n";
+}
+
+// The cache is trusted only when its fingerprint, written next to it when it was made, matches.
+bool cache_is_whole(const std::filesystem::path& csv, const std::filesystem::path& sum) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(csv, ec) || !std::filesystem::is_regular_file(sum, ec)) return false;
+  try {
+    return read_file(sum) == fingerprint(read_file(csv));
+  } catch (const UsageError&) {
+    return false;
+  }
+}
+
+std::string generate_csv(std::int64_t rows, std::int64_t features) {
   // A linearly separable-ish problem with label noise: y = [w_true·x + 0.3·noise > 0].
   std::vector<double> w_true(features);
   fill_uniform(std::span<double>(w_true), 4242);
@@ -44,7 +58,23 @@ std::filesystem::path sgd_csv(std::int64_t rows, std::int64_t features) {
       csv += z > 0 ? "1\n" : "0\n";
     }
   }
+  return csv;
+}
+
+}  // namespace
+
+std::filesystem::path sgd_csv(std::int64_t rows, std::int64_t features) {
+  const char* env = std::getenv("KPROF_DATA_DIR");
+  std::filesystem::path dir = env && *env ? env : "/tmp/kprof-data";
+  std::filesystem::path path = dir / ("sgd-" + std::to_string(rows) + "x" + std::to_string(features) + ".csv");
+  std::filesystem::path sum = path;
+  sum += ".sum";
+  if (cache_is_whole(path, sum)) return path;
+  ensure_writable_dir(dir);
+  const std::string csv = generate_csv(rows, features);
+  // The data first, then its fingerprint: a run stopped in between leaves a cache made again next time.
   write_file_atomically(path, csv);
+  write_file_atomically(sum, fingerprint(csv));
   return path;
 }
 

@@ -9,8 +9,10 @@
 
 namespace kprof::targets {
 
-// Locates the CSV for `rows` x `features`, writing it first if it does not exist yet (atomically,
-// so a killed run never leaves half a file). Folder: $KPROF_DATA_DIR or /tmp/kprof-data.
+// Locates the CSV for `rows` x `features`, writing it first if it does not exist yet or is not
+// whole: its size and checksum, kept in `<csv>.sum`, must match (a truncated or edited cache, or
+// one without its .sum, is made again). Written atomically, so a killed run never leaves half a
+// file. Folder: $KPROF_DATA_DIR or /tmp/kprof-data.
 std::filesystem::path sgd_csv(std::int64_t rows, std::int64_t features);
 
 // Reads rows "x0,...,x{d-1},y" after one header line. Parsing is the same for every variant, so

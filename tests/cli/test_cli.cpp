@@ -170,5 +170,26 @@ TEST(Cli, HelpAndVersionExitZero) {
   EXPECT_EQ(run_command(kprof("--version")).exit_code, 0);
 }
 
+// A data cache that is not whole (truncated, half a line, written by something else) is made again,
+// not timed as if complete (a truncated sgd CSV was labelled rows=2000 with half the rows).
+TEST(Cli, ADataCacheThatIsNotWholeIsMadeAgain) {
+  const std::string data = fresh_dir("cli_data_cache");
+  const std::string run = "KPROF_DATA_DIR='" + data + "' " + kprof_exe() +
+                          " run sgd/full-scalar -s rows=2000,features=4,chunk=500,batch=32 -t f64 --rounds 1 "
+                          "--min-time-ms 0.1 -q -f none";
+  ASSERT_EQ(run_command(run).exit_code, 0);
+  const fs::path csv = fs::path(data) / "sgd-2000x4.csv";
+  ASSERT_TRUE(fs::exists(csv));
+  const auto whole = fs::file_size(csv);
+  fs::resize_file(csv, whole / 2);
+  ProcessResult again = run_command(run);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(fs::file_size(csv), whole) << "the truncated cache was used as it was";
+  std::ofstream(csv, std::ios::trunc) << "x0,x1,x2,x3,y\n0.5,0.2";  // half a line
+  ProcessResult half = run_command(run);
+  EXPECT_EQ(half.exit_code, 0) << half.err;
+  EXPECT_EQ(fs::file_size(csv), whole);
+}
+
 }  // namespace
 }  // namespace kprof::test
