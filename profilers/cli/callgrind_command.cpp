@@ -251,6 +251,25 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
   finish_run(ctx, a, results, out.str(), "\n### callgrind comparison\n" + summary.markdown());
 }
 
+// The command does one job: a kernel, a program, --annotate or --diff. Two at once were silently
+// reduced to the first; say which were given instead.
+void refuse_mixed_jobs(const CallgrindArgs& a, bool program) {
+  std::vector<std::string> jobs;
+  if (!a.target.empty()) jobs.push_back("a kernel (" + a.target + ")");
+  if (program) jobs.push_back("a program after --");
+  if (!a.annotate.empty()) jobs.push_back("--annotate");
+  if (!a.diff.empty()) jobs.push_back("--diff");
+  if (jobs.size() > 1) {
+    std::string list;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      list += (i == 0 ? "" : i + 1 == jobs.size() ? " and " : ", ") + jobs[i];
+    throw UsageError("callgrind does one job at a time; got " + list);
+  }
+  if (a.compare && a.target.empty())
+    throw UsageError("--compare compares the variants of a kernel family (e.g. `callgrind gemm --compare`), not " +
+                     (jobs.empty() ? std::string("nothing") : jobs.front()));
+}
+
 }  // namespace
 
 void add_callgrind_command(CLI::App& app, Context& ctx) {
@@ -268,10 +287,13 @@ void add_callgrind_command(CLI::App& app, Context& ctx) {
   sub->add_option("--annotate", a->annotate, "print hotspot tables of an existing callgrind file");
   sub->add_option("--diff", a->diff, "compare two callgrind files: --diff A B (table; with -o also callgrind.out.diff)")
       ->expected(2);
-  sub->add_option("--toggle-collect", a->toggle_collect,
-                  "program mode: collect only inside this function (repeatable)");
+  // One function per --toggle-collect, so that it does not take the kernel's name after it as a second one.
+  sub->add_option("--toggle-collect", a->toggle_collect, "program mode: collect only inside this function (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");
   sub->callback([a, &ctx] {
+    refuse_mixed_jobs(*a, !ctx.passthrough.empty());
     if (!a->out_dir.empty()) ensure_writable_dir(a->out_dir);
     if (!a->annotate.empty()) return annotate_file(*a);
     if (!a->diff.empty()) return diff_files(ctx, *a);

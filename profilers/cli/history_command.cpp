@@ -263,7 +263,7 @@ void add_history_command(CLI::App& app, Context& ctx) {
 
   CLI::App* list = sub->add_subcommand("runs", "List recorded runs, newest first");
   list->add_option("--branch", a->branch, "only this branch");
-  list->add_option("--last", a->last, "at most this many")->capture_default_str();
+  list->add_option("--last", a->last, "at most this many")->capture_default_str()->check(CLI::Range(1, 1000000));
   list->callback([a] {
     history::HistoryDb db(db_path(*a));
     Table t;

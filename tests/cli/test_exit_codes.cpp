@@ -5,6 +5,8 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/process.h"
 
@@ -81,10 +83,27 @@ TEST(ExitCodes, TwoForASizeWhoseDataCannotFitInMemory) {
   }
 }
 
+// Options that ask for two jobs at once, or a value out of range, are refused naming them (they were
+// silently reduced to one job; --toggle-collect took the kernel's name as a second function).
+TEST(ExitCodes, TwoForConflictingOptionsNamingThem) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"callgrind --annotate a.out --diff b.out c.out", "callgrind does one job at a time; got --annotate and --diff"},
+      {"callgrind gemm/scalar --annotate a.out", "got a kernel (gemm/scalar) and --annotate"},
+      {"callgrind --compare -- /bin/true", "--compare compares the variants of a kernel family"},
+      {"callgrind --toggle-collect main gemm/scalar", "--toggle-collect applies to a program after --"},
+      {"history --db /nonexistent/h.sqlite runs --last -1", "--last: Value -1 not in range"},
+  };
+  for (const auto& [args, message] : cases) {
+    ProcessResult r = run_command(kprof_exe() + " " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
+    EXPECT_NE((r.err + r.out).find(message), std::string::npos) << args << ": " << r.err;
+  }
+}
+
 // One size given twice is measured once: one result per key (`-s 64 -s n=64` wrote two).
 TEST(ExitCodes, OneSizeGivenTwiceIsOneResult) {
-  ProcessResult r = run_command(kprof_exe() +
-                                " run dot/scalar -s 64 -s n=64 -s 64..64 -t f64 --rounds 1 --min-time-ms 0.1 -q -f json");
+  ProcessResult r = run_command(
+      kprof_exe() + " run dot/scalar -s 64 -s n=64 -s 64..64 -t f64 --rounds 1 --min-time-ms 0.1 -q -f json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::size_t results = 0;
   for (std::size_t at = r.out.find("\"variant\": \"scalar\""); at != std::string::npos;
