@@ -51,6 +51,13 @@ std::string sample_tables(CpuRun& run, int frequency, std::size_t top, bool mark
   return out.str();
 }
 
+// "a, then b, then c": the images a program exec'd, in order.
+std::string join_execs(const std::vector<std::string>& images) {
+  std::string out;
+  for (const auto& image : images) out += (out.empty() ? "" : ", then ") + image;
+  return out;
+}
+
 }  // namespace
 
 void add_cpu_command(CLI::App& app, Context& ctx) {
@@ -90,6 +97,10 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
                   << "; reporting what was recorded (exit_status in the cpu section), then exiting " << kExitToolFailed
                   << "\n";
       out << "cpu: " << ctx.passthrough[0] << " (whole program)\n";
+      // gperftools starts again in each new image: the profile is the last one's.
+      if (!run.execs.empty())
+        out << "note: the program exec'd " << join_execs(run.execs) << "; the profile covers " << run.execs.back()
+            << " from its start, not what ran before the exec\n";
     } else {
       if (a->target.empty()) throw UsageError("name a kernel (family/variant) or a program after --");
       CpuKernelTarget t{resolve_job(a->target, a->size, dtype_from_string(a->dtype), a->threads), a->iterations,

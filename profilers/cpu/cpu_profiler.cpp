@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <sstream>
 #include <string_view>
 
 #include "kprof/atomic_file.h"
@@ -210,6 +211,38 @@ class MemoryFile {
 
 }  // namespace
 
+namespace {
+
+std::filesystem::path exec_guard_path() {
+#ifdef KPROF_CPU_EXEC_BUILD_PATH
+  const char* build_path = KPROF_CPU_EXEC_BUILD_PATH;
+#else
+  const char* build_path = nullptr;
+#endif
+  return find_helper_library("libkprof_cpu_exec.so", "KPROF_CPU_EXEC", build_path);
+}
+
+// gperftools writes the profile of each child process the program forks to <file>_<pid>; kprof
+// reports the program itself, so they go (they are temporaries of this run).
+void remove_child_profiles(const std::filesystem::path& profile) {
+  const std::string prefix = profile.filename().string() + "_";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(profile.parent_path(), ec))
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) std::filesystem::remove(entry.path(), ec);
+}
+
+// The lines of a small file another process wrote; none when it does not exist.
+std::vector<std::string> lines_of(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return {};
+  std::vector<std::string> lines;
+  std::istringstream in(read_file(path));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
 CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) {
   ensure_writable_dir(out_dir);
   set_cpu_profile_frequency(t.frequency);
@@ -238,13 +271,16 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   const std::string stem = file_safe(std::filesystem::path(argv[0]).filename().string());
   const auto prof = std::filesystem::absolute(out_dir / ("cpu." + stem + ".prof"));
   const auto tmp = temporary_name_for(prof);
-  RemoveOnExit cleanup({tmp});  // renamed away once the program has written it
+  const auto exec_log = temporary_name_for(out_dir / ("cpu." + stem + ".execs"));
+  RemoveOnExit cleanup({tmp, exec_log});  // tmp is renamed away once the program has written it
   Command command;
   command.argv = argv;
-  command.env = {{"LD_PRELOAD", libprofiler_path().string()},
+  command.env = {{"LD_PRELOAD", libprofiler_path().string() + ":" + exec_guard_path().string()},
                  {"CPUPROFILE", tmp.string()},
-                 {"CPUPROFILE_FREQUENCY", std::to_string(frequency)}};
+                 {"CPUPROFILE_FREQUENCY", std::to_string(frequency)},
+                 {"KPROF_CPU_EXEC_LOG", std::filesystem::absolute(exec_log).string()}};
   ProcessResult program = run_process(command);
+  remove_child_profiles(tmp);
   // gperftools writes the profile when the program exits, whatever its status; a program killed
   // by a signal, or one that leaves with _exit (a shell), leaves none, an empty one or half of one.
   std::error_code ec;
@@ -257,6 +293,11 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   run.region_seconds = program.wall_seconds;
   run.cpu_seconds = program.cpu_seconds;
   run.exit_status = program.status();
+  for (const std::string& image : lines_of(exec_log))  // "-": the exec before failed
+    if (image != "-")
+      run.execs.push_back(image);
+    else if (!run.execs.empty())
+      run.execs.pop_back();
   return run;
 }
 

@@ -52,6 +52,8 @@ struct CpuRun {
   double region_seconds = 0;  // wall time of the region (kernel mode) or of the program
   double cpu_seconds = 0;     // CPU time (all threads) of the region, or of the program
   int exit_status = 0;        // program mode: the program's status (128 + N for signal N)
+  // Program mode: what the program exec'd, in order. The profile is the last image's, from its start.
+  std::vector<std::string> execs;
 };
 
 // Samples per CPU second actually taken. gperftools asks for SIGPROF every 1/frequency s of CPU

@@ -12,6 +12,7 @@
 #include "kprof/errors.h"
 #include "kprof/interrupt.h"
 #include "kprof/memory.h"
+#include "kprof/process.h"
 
 namespace kprof {
 namespace {
@@ -42,24 +43,12 @@ std::filesystem::path temp_trace_path() {
 }  // namespace
 
 std::filesystem::path memory_preload_library() {
-  namespace fs = std::filesystem;
-  const char* name = "libkprof_memory_preload.so";
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("KPROF_MEMORY_PRELOAD"); env && *env) candidates.emplace_back(env);
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path() / ".." / "lib" / name);
-    candidates.push_back(exe.parent_path() / name);
-  }
 #ifdef KPROF_MEMORY_PRELOAD_BUILD_PATH
-  candidates.emplace_back(KPROF_MEMORY_PRELOAD_BUILD_PATH);
+  const char* build_path = KPROF_MEMORY_PRELOAD_BUILD_PATH;
+#else
+  const char* build_path = nullptr;
 #endif
-  for (const auto& c : candidates)
-    if (fs::is_regular_file(c, ec)) return fs::weakly_canonical(c, ec);
-  std::string tried;
-  for (const auto& c : candidates) tried += " " + c.string();
-  throw UsageError(std::string("cannot find ") + name + " (tried:" + tried + "); set KPROF_MEMORY_PRELOAD");
+  return find_helper_library("libkprof_memory_preload.so", "KPROF_MEMORY_PRELOAD", build_path);
 }
 
 bool memory_tracing_available() { return control().start != nullptr; }

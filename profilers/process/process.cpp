@@ -273,6 +273,24 @@ std::filesystem::path require_program(const std::string& name) {
   throw UsageError("program is not an executable file: " + name);
 }
 
+std::filesystem::path find_helper_library(const std::string& name, const char* env_var, const char* build_path) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv(env_var); env && *env) candidates.emplace_back(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / ".." / "lib" / name);
+    candidates.push_back(exe.parent_path() / name);
+  }
+  if (build_path != nullptr) candidates.emplace_back(build_path);
+  for (const auto& c : candidates)
+    if (fs::is_regular_file(c, ec)) return fs::weakly_canonical(c, ec);
+  std::string tried;
+  for (const auto& c : candidates) tried += " " + c.string();
+  throw UsageError("cannot find " + name + " (tried:" + tried + "); set " + env_var);
+}
+
 std::filesystem::path self_exe() { return std::filesystem::read_symlink("/proc/self/exe"); }
 
 std::string join_argv(const std::vector<std::string>& argv) {

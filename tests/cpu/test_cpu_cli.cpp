@@ -70,6 +70,23 @@ TEST(CpuCli, WholeProgramThroughLdPreload) {
   EXPECT_GT(res.at("cpu_seconds").get<double>(), 0.0);  // the child's CPU time, from wait4
 }
 
+// A program that execs (a wrapper script) is profiled after its exec: gperftools' timer survives
+// exec and its handler does not, so the program was killed by SIGPROF (status 155, no profile).
+// Its children's own profiles (<file>_<pid>) are not left behind.
+TEST(CpuCli, AProgramThatExecsIsProfiledAfterTheExec) {
+  auto dir = test::fresh_dir("cpu_cli_exec");
+  const std::string wrapper = "sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; /bin/true; exec " +
+                              std::string(KPROF_CG_WORKLOAD) + " 20000000'";
+  auto r = test::run_command(test::kprof_exe() + " cpu -q -o " + dir + " -- " + wrapper);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("note: the program exec'd " + std::string(KPROF_CG_WORKLOAD) + "; the profile covers"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  main\n"), std::string::npos) << r.out;  // the exec'd program's own function
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+}
+
 // The terminal report (stdout) and the Markdown report's cpu part (cpu.md after the environment
 // that every report starts with), line by line: numbers are placeholders, and the rows below the
 // kernel's own function and line depend on the machine ({repeat} lines).

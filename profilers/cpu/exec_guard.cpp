@@ -1,0 +1,171 @@
+// libkprof_cpu_exec.so, preloaded with gperftools' libprofiler into a program `kprof cpu -- PROG`
+// runs. gperftools samples with ITIMER_PROF, which survives execve while its SIGPROF handler does
+// not: a program that execs (a wrapper script, `sh -c`) was killed by the first SIGPROF of its new
+// image (status 155, no profile). Every exec function here first stops the profiler (which also
+// writes the old image's profile and disarms the timer), notes the exec in $KPROF_CPU_EXEC_LOG, and
+// then execs; the new image, still preloaded, profiles itself from its start into the same file.
+// gperftools marks $CPUPROFILE (the high bit of its first byte) so that child processes write
+// <file>_<pid> instead; the program itself (the first image's pid) gets the mark cleared when it
+// execs, so that its new image writes the file kprof reads. No libstdc++: it runs inside any program.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+namespace {
+
+// The most arguments or environment entries an exec here passes on (the kernel's own bound is similar).
+constexpr int kMaxArgs = 4096;
+
+void note_exec(const char* path) {
+  const char* log = getenv("KPROF_CPU_EXEC_LOG");
+  if (log == nullptr || *log == '\0') return;
+  const int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  const char* name = path != nullptr ? path : "(a file descriptor)";
+  [[maybe_unused]] ssize_t written = write(fd, name, strlen(name));
+  written = write(fd, "\n", 1);
+  close(fd);
+}
+
+constexpr const char* kMainPid = "KPROF_CPU_MAIN_PID";
+
+// The program's own pid, set by its first image (children forked later inherit it and differ).
+__attribute__((constructor)) void remember_main_pid() {
+  if (getenv(kMainPid) != nullptr) return;
+  char pid[24];
+  int n = 0;
+  for (unsigned v = static_cast<unsigned>(getpid()); v != 0 || n == 0; v /= 10)
+    pid[n++] = static_cast<char>('0' + v % 10);
+  char text[24];
+  for (int i = 0; i < n; ++i) text[i] = pid[n - 1 - i];
+  text[n] = '\0';
+  setenv(kMainPid, text, 1);
+}
+
+bool is_main_program() {
+  const char* main_pid = getenv(kMainPid);
+  return main_pid != nullptr && strtol(main_pid, nullptr, 10) == getpid();
+}
+
+// gperftools' "already used" mark on an environment entry "CPUPROFILE=..." cleared in place.
+void clear_mark(char* entry) {
+  static const char kKey[] = "CPUPROFILE=";
+  if (strncmp(entry, kKey, sizeof kKey - 1) == 0)
+    entry[sizeof kKey - 1] = static_cast<char>(entry[sizeof kKey - 1] & 127);
+}
+
+// `envp` with the mark cleared when the program itself execs (a copy: envp may be read-only).
+char* const* environment_for_exec(char* const* envp) {
+  if (envp == nullptr || !is_main_program()) return envp;
+  static char* copy[kMaxArgs];
+  static char entry[4096];
+  int n = 0;
+  for (; envp[n] != nullptr && n < kMaxArgs - 1; ++n) {
+    copy[n] = envp[n];
+    if (strncmp(envp[n], "CPUPROFILE=", 11) == 0 && strlen(envp[n]) < sizeof entry) {
+      strcpy(entry, envp[n]);
+      clear_mark(entry);
+      copy[n] = entry;
+    }
+  }
+  copy[n] = nullptr;
+  return copy;
+}
+
+// The exec returned: it failed (a PATH lookup tries several names), and the program goes on.
+int exec_failed(int result) {
+  if (is_main_program()) note_exec("-");
+  return result;
+}
+
+// Only the program itself: a child that execs has no timer (fork and vfork do not pass it on), and
+// a vfork'ed child shares the parent's memory, so stopping the profiler there would stop it for
+// the parent without disarming the parent's timer (dash runs commands with vfork).
+void stop_profiler(const char* path) {
+  if (!is_main_program()) return;
+  using Stop = void (*)();
+  if (auto stop = reinterpret_cast<Stop>(dlsym(RTLD_DEFAULT, "ProfilerStop"))) stop();
+  const itimerval off{};
+  setitimer(ITIMER_PROF, &off, nullptr);
+  note_exec(path);
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) clear_mark(*e);
+}
+
+template <class F>
+F next(const char* name) {
+  return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+}
+
+// The variadic exec functions' arguments as an argv.
+int collect(const char* first, va_list ap, const char** argv) {
+  int n = 0;
+  argv[n++] = first;
+  while (argv[n - 1] != nullptr && n < kMaxArgs) argv[n++] = va_arg(ap, const char*);
+  argv[kMaxArgs - 1] = nullptr;
+  return n;
+}
+
+}  // namespace
+
+extern "C" {
+
+int execve(const char* path, char* const argv[], char* const envp[]) {
+  stop_profiler(path);
+  return exec_failed(
+      next<int (*)(const char*, char* const[], char* const[])>("execve")(path, argv, environment_for_exec(envp)));
+}
+
+int execv(const char* path, char* const argv[]) {
+  stop_profiler(path);
+  return exec_failed(next<int (*)(const char*, char* const[])>("execv")(path, argv));
+}
+
+int execvp(const char* file, char* const argv[]) {
+  stop_profiler(file);
+  return exec_failed(next<int (*)(const char*, char* const[])>("execvp")(file, argv));
+}
+
+int execvpe(const char* file, char* const argv[], char* const envp[]) {
+  stop_profiler(file);
+  return exec_failed(
+      next<int (*)(const char*, char* const[], char* const[])>("execvpe")(file, argv, environment_for_exec(envp)));
+}
+
+int fexecve(int fd, char* const argv[], char* const envp[]) {
+  stop_profiler(nullptr);
+  return exec_failed(next<int (*)(int, char* const[], char* const[])>("fexecve")(fd, argv, environment_for_exec(envp)));
+}
+
+int execl(const char* path, const char* arg, ...) {
+  static const char* argv[kMaxArgs];
+  va_list ap;
+  va_start(ap, arg);
+  collect(arg, ap, argv);
+  va_end(ap);
+  return execv(path, const_cast<char* const*>(argv));
+}
+
+int execlp(const char* file, const char* arg, ...) {
+  static const char* argv[kMaxArgs];
+  va_list ap;
+  va_start(ap, arg);
+  collect(arg, ap, argv);
+  va_end(ap);
+  return execvp(file, const_cast<char* const*>(argv));
+}
+
+int execle(const char* path, const char* arg, ...) {
+  static const char* argv[kMaxArgs];
+  va_list ap;
+  va_start(ap, arg);
+  collect(arg, ap, argv);
+  char* const* envp = va_arg(ap, char* const*);
+  va_end(ap);
+  return execve(path, const_cast<char* const*>(argv), envp);
+}
+
+}  // extern "C"
