@@ -37,8 +37,9 @@ struct Binned {
   std::vector<std::int32_t> edge_count;  // features
   std::vector<std::uint8_t> bin;         // features x rows (feature-major: a histogram reads one column)
 };
+// Features binned over `threads` threads (each feature is binned alone: the same result for any count).
 template <class T>
-Binned<T> bin_features(const Labelled<T>& data, std::int64_t bins);
+Binned<T> bin_features(const Labelled<T>& data, std::int64_t bins, int threads = 1);
 
 struct ForestShape {
   std::int64_t trees = 0, depth = 0, features = 0, bins = 0;
