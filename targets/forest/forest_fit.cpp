@@ -190,14 +190,14 @@ std::vector<std::int32_t> bootstrap_weights(std::int64_t tree, std::int64_t rows
 }
 
 void candidate_features(std::int64_t tree, std::int64_t node, const ForestShape& shape, std::int32_t* out) {
-  // A partial Fisher-Yates shuffle of 0..features-1: the first `candidates` are drawn without repeats.
-  std::vector<std::int32_t> all(shape.features);
-  std::iota(all.begin(), all.end(), 0);
+  // Distinct features drawn one by one, a repeat drawn again: at most sqrt(features) of them, so
+  // repeats are rare, and no per-node buffer is allocated (`kprof mem` counted one per node).
   SplitMix rng(seed_of(kCandidates, static_cast<std::uint64_t>(tree), static_cast<std::uint64_t>(node)));
   for (std::int64_t i = 0; i < shape.candidates; ++i) {
-    const auto j = i + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(shape.features - i)));
-    std::swap(all[i], all[j]);
-    out[i] = all[i];
+    std::int32_t f = 0;
+    do f = static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(shape.features)));
+    while (std::find(out, out + i, f) != out + i);
+    out[i] = f;
   }
 }
 
