@@ -218,7 +218,8 @@ CheckResult ReferenceCheck::check(std::size_t variant) {
   CheckResult c;
   c.max_rel_error = max_rel_error(instance->output(), reference_->output());
   const std::vector<double> values = instance->figures();
-  for (std::size_t i = 0; i < values.size() && i < family_.figures.size(); ++i) c.figures[family_.figures[i]] = values[i];
+  for (std::size_t i = 0; i < values.size() && i < family_.figures.size(); ++i)
+    c.figures[family_.figures[i]] = values[i];
   const double tolerance = family_.tolerance(size_, dtype_);
   c.ok = c.max_rel_error <= tolerance;  // false for NaN too
   if (!c.ok) {
