@@ -2,7 +2,8 @@
 # The main job: installs what is needed, builds kprof, then profiles the built-in kernels and writes
 # every report into one folder (default kprof-report/, or $1):
 #   run.txt/.md/.json          every family's variants compared (correctness first, then timing)
-#   lines/<target>/            line timers (%lprun) of the instrumented scalar kernels + kcachegrind file
+#   lines/<target>/            line timers (%lprun) of the instrumented scalar kernels (forest_fit: histograms vs
+#                              split evaluation) + kcachegrind file
 #   callgrind/<family>/        instruction counts of the kernel region, variants side by side + kcachegrind files
 #   cpu/<target>/              gperftools samples of the region, per function and line + kcachegrind file
 #   memory/<family>/           peak, allocations and call sites per variant + massif files
@@ -35,7 +36,7 @@ step "compare every family's variants"
 
 # Small sizes for the valgrind-driven steps: callgrind runs the region ~50-100x slower than native.
 step "line timers"
-for target in nmf/scalar gemm/scalar distances/scalar; do
+for target in nmf/scalar gemm/scalar distances/scalar forest_fit/serial; do
   "$kprof" lines "$target" --out "lines/${target/\//-}" -f none
 done
 
@@ -50,7 +51,7 @@ for target in gemm/simd-avx512 distances/blas nmf/scalar; do
 done
 
 step "memory"
-for family in sgd distances nmf; do
+for family in sgd distances nmf forest_fit; do
   "$kprof" mem "$family" -q --out "memory/$family" -f none
 done
 

@@ -120,7 +120,9 @@ void add_run_command(CLI::App& app, Context& ctx) {
 
     Run run = new_run(ctx, *std::max_element(threads.threads.begin(), threads.threads.end()));
     run.peak = machine_peak(args->refresh_peak);
-    run.results = run_benchmarks(jobs, options, run.peak, args->quiet ? nullptr : stderr);
+    FiguresSection figures;  // what families report besides the time (forest_fit's accuracy)
+    run.results = run_benchmarks(jobs, options, run.peak, args->quiet ? nullptr : stderr, &figures);
+    if (!figures.figures.empty()) run.set_section(figures);
     if (!args->out_dir.empty()) {
       for (const auto& path : write_reports(run, args->out_dir, "run"))
         if (!args->quiet) std::cerr << "kprof: wrote " << path.string() << "\n";

@@ -120,7 +120,7 @@ std::vector<Group> group_jobs(const std::vector<Job>& jobs) {
 }
 
 // The correctness phase: one result per variant, `ok` only for those that matched the reference.
-std::vector<Result> check_group(const Group& g, const RunOptions& options, std::FILE* log) {
+std::vector<Result> check_group(const Group& g, const RunOptions& options, std::FILE* log, FiguresSection* figures) {
   const FamilyRecord& family = *g.family;
   std::string label = family.name + " " + std::string(to_string(g.dtype)) + " " + g.size.str();
   if (g.threads != 1 || g.blas_threads != 1)
@@ -143,6 +143,7 @@ std::vector<Result> check_group(const Group& g, const RunOptions& options, std::
           r.status = Status::wrong;
           r.reason = c.reason;
         }
+        if (figures && !c.figures.empty()) figures->figures[r.key()] = c.figures;
       } catch (const std::exception& e) {
         r.status = Status::failed;
         r.reason = std::string("threw: ") + e.what();
@@ -186,9 +187,9 @@ void time_group(const Group& g, const RunOptions& options, const MachinePeak& pe
 }
 
 void run_group(const Group& g, const RunOptions& options, const MachinePeak& peak, std::FILE* log,
-               std::vector<Result>& out) {
+               std::vector<Result>& out, FiguresSection* figures) {
   set_threads(g.threads, g.blas_threads);
-  std::vector<Result> group = check_group(g, options, log);
+  std::vector<Result> group = check_group(g, options, log, figures);
   time_group(g, options, peak, group);
   for (auto& r : group) out.push_back(std::move(r));
 }
@@ -216,6 +217,9 @@ CheckResult ReferenceCheck::check(std::size_t variant) {
   instance->run(variant, 1);
   CheckResult c;
   c.max_rel_error = max_rel_error(instance->output(), reference_->output());
+  const std::vector<double> values = instance->figures();
+  for (std::size_t i = 0; i < values.size() && i < family_.figures.size(); ++i)
+    c.figures[family_.figures[i]] = values[i];
   const double tolerance = family_.tolerance(size_, dtype_);
   c.ok = c.max_rel_error <= tolerance;  // false for NaN too
   if (!c.ok) {
@@ -246,10 +250,10 @@ std::string describe_code_path(const FamilyRecord& family, std::size_t variant) 
 }
 
 std::vector<Result> run_benchmarks(const std::vector<Job>& jobs, const RunOptions& options, const MachinePeak& peak,
-                                   std::FILE* log) {
+                                   std::FILE* log, FiguresSection* figures) {
   std::vector<Result> results;
   for (const Group& group : group_jobs(jobs)) {
-    run_group(group, options, peak, log, results);
+    run_group(group, options, peak, log, results, figures);
     if (options.on_progress) options.on_progress(results.size(), jobs.size());
   }
   return results;

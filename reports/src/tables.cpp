@@ -1,11 +1,15 @@
 #include "kprof/reports/tables.h"
 
+#include "kprof/sections/figures.h"
+
 #include "kprof/reports/sweep_tables.h"
 #include "sweep_parts.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <optional>
 
 namespace kprof {
 namespace {
@@ -41,12 +45,33 @@ std::vector<std::string> result_row(const Result& r) {
           r.code_path};
 }
 
+// "accuracy 0.912": the figures a family reports besides the time (FiguresSection), "" for none.
+std::string figures_cell(const std::map<std::string, double>& figures) {
+  std::string cell;
+  for (const auto& [name, value] : figures) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", value);
+    cell += (cell.empty() ? "" : ", ") + name + " " + buf;
+  }
+  return cell;
+}
+
 Table results_table(const Run& run) {
   Table t;
   t.header = {"family",  "variant", "dtype",     "size",   "status",      "median",   "±MAD",
               "GFLOP/s", "GB/s",    "vs scalar", "% peak", "max rel err", "code path"};
   t.left_aligned = {true, true, true, true, true, false, false, false, false, false, false, false, true};
   for (const auto& r : run.results) t.rows.push_back(result_row(r));
+  // A column beside the time only for runs whose families report figures: other tables keep their layout.
+  const std::optional<FiguresSection> figures = run.section<FiguresSection>();
+  if (figures && !figures->figures.empty()) {
+    t.header.insert(t.header.begin() + 7, "figures");
+    t.left_aligned.insert(t.left_aligned.begin() + 7, true);
+    for (std::size_t i = 0; i < run.results.size(); ++i) {
+      auto it = figures->figures.find(run.results[i].key());
+      t.rows[i].insert(t.rows[i].begin() + 7, it == figures->figures.end() ? "" : figures_cell(it->second));
+    }
+  }
   return t;
 }
 

@@ -43,6 +43,22 @@ TEST(ExitCodes, TwoForBadInput) {
   EXPECT_NE(r.err.find("bad size"), std::string::npos) << r.err;
 }
 
+// The forest families' bad sizes (a tree of depth 0, more features than a forest may have, no row
+// to predict, no tree to fit) are refused before any family is checked or timed, even one listed first.
+TEST(ExitCodes, TwoForABadForestSizeBeforeAnythingRuns) {
+  for (const std::string& args :
+       {"forest_predict -s depth=0", "forest_predict -s features=257", "forest_predict -s batch=0",
+        "dot/scalar forest_predict -s dot:100 -s forest_predict:batch=0", "forest_fit -s depth=0",
+        "forest_fit -s features=1025", "forest_fit -s trees=0"}) {
+    SCOPED_TRACE(args);
+    ProcessResult r = run_command(kprof_exe() + " run " + args + " --rounds 1 --min-time-ms 0.1");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("bad size: "), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(" ok"), std::string::npos) << r.err;  // no variant was checked
+    EXPECT_EQ(r.out, "");
+  }
+}
+
 // Inputs that are not files: named as what they are (a folder was called "corrupt"), and a device
 // is refused instead of read forever (`callgrind --annotate /dev/zero` never ended).
 TEST(ExitCodes, TwoForAFolderOrADeviceGivenAsAFile) {

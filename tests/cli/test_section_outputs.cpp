@@ -85,6 +85,16 @@ TEST(SectionOutputs, Cpu) {
                              "cpu.json");
 }
 
+// `kprof run` writes the figures a family reports besides the time (forest_fit's held-out accuracy).
+TEST(SectionOutputs, Figures) {
+  expect_section<FiguresSection>(
+      write_with(
+          "figures",
+          "run forest_fit -s trees=3,samples=200,features=4,depth=3 -t f64 --rounds 1 --min-time-ms 1 -q -f none",
+          "run.json"),
+      "figures.json");
+}
+
 // `kprof regress` keeps its paired medians in the current side's document, which --record stores
 // in the history database: the stored document is what is checked.
 TEST(SectionOutputs, PairedMedians) {

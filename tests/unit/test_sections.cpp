@@ -108,6 +108,8 @@ TEST(Sections, EachRoundTripsThroughARunFile) {
   EXPECT_EQ(round_trip_through_a_file(cpu_section()), cpu_section());
   PairedMediansSection paired{{{"dot/scalar/f64/n=4096", {101.5, 99.0, 100.25}}}};
   EXPECT_EQ(round_trip_through_a_file(paired), paired);
+  FiguresSection figures{{{"forest_fit/threads/f64/depth=8/threads=2", {{"accuracy", 0.8716}, {"nodes", 511}}}}};
+  EXPECT_EQ(round_trip_through_a_file(figures), figures);
 }
 
 // The schema describes every section, kernel and program entries alike (real command output is
@@ -127,6 +129,7 @@ TEST(Sections, EverySectionValidatesAgainstTheSchema) {
   cpu.results.push_back(program);
   run.set_section(cpu);
   run.set_section(PairedMediansSection{{{"dot/scalar/f64/n=4096", {101.5, 99.0}}}});
+  run.set_section(FiguresSection{{{"forest_fit/serial/f64/depth=8", {{"accuracy", 0.87}}}}});
   auto dir = std::filesystem::path(test::fresh_dir("sections_schema"));
   write_run(dir / "run.json", run);
   auto validate = [&](const std::string& file) {

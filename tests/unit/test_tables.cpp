@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kprof/reports/tables.h"
+#include "kprof/sections/figures.h"
 
 namespace kprof {
 namespace {
@@ -46,6 +47,26 @@ TEST(Tables, RunWithResultsShowsPeakAndTable) {
     EXPECT_NE(out.find("% peak"), std::string::npos) << out;
   }
   EXPECT_EQ(render_markdown(run).rfind("## kprof run", 0), 0u);
+}
+
+// A family's figures (FiguresSection) get a column beside the time, in the run's tables only.
+TEST(Tables, FiguresAreShownBesideTheTimeOnlyWhenTheRunHasThem) {
+  kprof::Run run = profiler_run();
+  Result r;
+  r.family = "forest_fit";
+  r.variant = "serial";
+  r.size = Size({{"depth", 8}});
+  r.status = Status::ok;
+  r.time.median_ns = 2.5e6;
+  run.results.push_back(r);
+  EXPECT_EQ(render_text(run).find("figures"), std::string::npos);
+  run.set_section(FiguresSection{{{r.key(), {{"accuracy", 0.87126}}}}});
+  for (const std::string& out : {render_text(run), render_markdown(run)}) {
+    EXPECT_NE(out.find("figures"), std::string::npos) << out;
+    EXPECT_NE(out.find("accuracy 0.8713"), std::string::npos) << out;
+  }
+  const std::string text = render_text(run);
+  EXPECT_LT(text.find("2.5 ms"), text.find("accuracy 0.8713")) << text;  // beside the time, after it
 }
 
 }  // namespace

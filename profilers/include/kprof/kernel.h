@@ -85,6 +85,8 @@ class Instance {
   virtual OutputView output() const = 0;
   // The typed problem object (P<T>*), for profilers that need the family's own data.
   virtual void* problem() = 0;
+  // The values of FamilyRecord::figures, read from the problem as the last call left it.
+  virtual std::vector<double> figures() const { return {}; }
 };
 
 struct Variant {
@@ -108,6 +110,9 @@ struct FamilyRecord {
   double tolerance_f64 = 1e-10;
   // When set, the tolerance for a size and dtype (replaces the two constants above).
   std::function<double(const Size&, DType)> tolerance_rule;
+  // Names of the figures a problem reports after a variant's call, besides its time (forest_fit's
+  // held-out accuracy): Instance::figures() gives their values in this order.
+  std::vector<std::string> figures;
   bool has_reference = false;  // .reference() was given; kprof refuses to run a family without one
   BuildInfo build;             // how the translation unit with KPROF_FAMILY was compiled
   std::vector<Variant> variants;
@@ -130,6 +135,7 @@ template <template <class> class P, class T>
 struct TypedOps {
   std::function<void(P<T>&)> reference;
   std::vector<std::function<void(P<T>&, std::int64_t)>> batches;
+  std::vector<std::function<double(const P<T>&)>> figures;
 };
 
 template <template <class> class P, class T>
@@ -143,6 +149,11 @@ class TypedInstance final : public Instance {
     return {out.data(), out.size(), std::is_same_v<T, float> ? DType::f32 : DType::f64};
   }
   void* problem() override { return &problem_; }
+  std::vector<double> figures() const override {
+    std::vector<double> values;
+    for (const auto& figure : ops_->figures) values.push_back(figure(problem_));
+    return values;
+  }
 
  private:
   P<T> problem_;
@@ -218,6 +229,16 @@ class Family {
     record_->has_reference = true;
     f32_->reference = [f](P<float>& p) { f(p); };
     f64_->reference = [f](P<double>& p) { f(p); };
+    return *this;
+  }
+
+  // A figure a call leaves in the problem besides its time (a model's accuracy, iterations taken),
+  // reported next to the variant's time: `f` reads it from the problem after the checked call.
+  template <class F>
+  Family& figure(std::string name, F f) {
+    record_->figures.push_back(std::move(name));
+    f32_->figures.push_back([f](const P<float>& p) { return static_cast<double>(f(p)); });
+    f64_->figures.push_back([f](const P<double>& p) { return static_cast<double>(f(p)); });
     return *this;
   }
 

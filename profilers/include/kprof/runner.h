@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "kprof/kernel.h"
 #include "kprof/registry.h"
 #include "kprof/run.h"
+#include "kprof/sections/figures.h"
 
 namespace kprof {
 
@@ -29,9 +31,10 @@ struct RunOptions {
 
 // Runs the jobs: correctness first, then warm-up and interleaved rounds, each run of consecutive
 // jobs of one family, size, dtype and thread count (job and BLAS) measured together. Progress lines go to `log`
-// (stderr in the CLI) so that stdout stays a clean table or JSON.
+// (stderr in the CLI) so that stdout stays a clean table or JSON. `figures`, when given, receives the
+// figures of every checked variant whose family reports some (FamilyRecord::figures).
 std::vector<Result> run_benchmarks(const std::vector<Job>& jobs, const RunOptions& options, const MachinePeak& peak,
-                                   std::FILE* log);
+                                   std::FILE* log, FiguresSection* figures = nullptr);
 
 // Max normwise relative error of `out` against `ref`: max|out-ref| / max(max|ref|, tiny).
 // Returns +inf when sizes differ or `out` holds NaN.
@@ -42,6 +45,8 @@ struct CheckResult {
   double max_rel_error = 0;
   bool ok = false;
   std::string reason;  // empty when ok: "max relative error 3e-05 exceeds tolerance 1e-10"
+  // The family's figures (FamilyRecord::figures) as the checked call left them, name -> value.
+  std::map<std::string, double> figures;
 };
 
 // "Fresh problem + reference output" in one place, for `kprof run`, `kprof bench` and the tests:

@@ -8,6 +8,7 @@
 #include "kprof/run.h"
 #include "kprof/sections/callgrind.h"
 #include "kprof/sections/cpu.h"
+#include "kprof/sections/figures.h"
 #include "kprof/sections/lines.h"
 #include "kprof/sections/memory.h"
 #include "kprof/sections/paired_medians.h"
@@ -15,7 +16,8 @@
 
 namespace kprof {
 
-using KnownSections = std::tuple<LinesSection, MemorySection, CallgrindSection, CpuSection, PairedMediansSection>;
+using KnownSections =
+    std::tuple<LinesSection, MemorySection, CallgrindSection, CpuSection, PairedMediansSection, FiguresSection>;
 
 // Reads every known section of `run` (UsageError naming `source`, the section and the field when
 // one is malformed or of an unknown version). Sections this kprof does not know are left alone.
