@@ -121,7 +121,9 @@ $check --page "$work/sweep/index.html" --run "$work/sweep/run.json" --expect-tex
   --expect-marks "sweep-gemm-f64:crossovers:$crossings"
 
 step "thread and chunk sweeps: speed-up against threads with the ideal line, time against the working set"
-"$kprof" run gemm/scalar,blas distances/scalar,blas -s gemm:48 -s distances:n=1000,d=16,k=8,chunk=16..256:*2 \
+# forest_fit reports a figure besides the time (held-out accuracy): the variants table shows it.
+"$kprof" run gemm/scalar,blas distances/scalar,blas forest_fit -s gemm:48 \
+  -s distances:n=1000,d=16,k=8,chunk=16..256:*2 -s forest_fit:trees=4,samples=500,features=8,depth=4,bins=16 \
   --threads 1,2 -t f64 --rounds 3 --min-time-ms 1 -q -f none --out "$work/threads"
 "$kprof" report "$work/threads" >/dev/null
 # Points per chart, counted from run.json: gemm's variants x thread counts; distances' variants x chunks at 1 thread.
@@ -134,7 +136,8 @@ PY
 )
 $check --page "$work/threads/index.html" --run "$work/threads/run.json" --expect-text "speed-up against threads" \
   --expect-marks "threads-gemm-f64-k=48,m=48,n=48:points:${counts[0]}" \
-  --expect-marks "chunks-distances-f64-t1:points:${counts[1]}" --expect-text "best at chunk="
+  --expect-marks "chunks-distances-f64-t1:points:${counts[1]}" --expect-text "best at chunk=" \
+  --expect-chart-text "accuracy 0."
 
 step "a folder without kprof documents: exit 2 with the reason"
 mkdir -p "$work/empty"

@@ -195,6 +195,7 @@
     const roof = r.bound === 'memory' ? 'bandwidth' : r.bound === 'cache' ? 'bandwidth*' : 'peak';
     if (r.pct_peak > 0) text += ' · ' + fmt(r.pct_peak, 2) + '% of ' + roof;
     if (r.speedup !== null) text += ' · ×' + fmt(r.speedup, 2);
+    if (figuresText(r)) text += ' · ' + figuresText(r);
     return text;
   }
 
@@ -235,9 +236,17 @@
     };
   }
 
+  // "accuracy 0.944": what a family reports besides the time (the figures section), or ''.
+  function figuresText(r) {
+    return Object.entries(r.figures || {}).map(([name, value]) => name + ' ' + fmt(value, 4)).join(', ');
+  }
+
   function variantsTable(rows) {
+    // A figures column only for families that report figures (forest_fit's held-out accuracy).
+    const figures = rows.some((r) => figuresText(r) !== '');
     return table(
-      ['size · dtype', 'variant', 'status', 'throughput', 'spread (q1–q3)', '% of peak', 'vs scalar', 'median', 'code path / reason'],
+      ['size · dtype', 'variant', 'status', 'throughput', 'spread (q1–q3)', '% of peak', 'vs scalar', 'median']
+        .concat(figures ? ['figures'] : []).concat(['code path / reason']),
       rows.map((r) => ({
         className: 'status-' + r.status,
         cells: [r.case, r.variant, r.status,
@@ -245,8 +254,9 @@
                 r.status === 'ok' ? fmt(r.lo) + ' – ' + fmt(r.hi) : '–',
                 r.status === 'ok' ? fmt(r.pct_peak, 2) : '–',
                 r.speedup !== null ? '×' + fmt(r.speedup, 2) : '–',
-                r.status === 'ok' ? fmtNs(r.median_ns) : '–',
-                r.status === 'ok' ? r.code_path : statusLabel(r) + (r.code_path ? ' (' + r.code_path + ')' : '')],
+                r.status === 'ok' ? fmtNs(r.median_ns) : '–']
+          .concat(figures ? [figuresText(r) || '–'] : [])
+          .concat([r.status === 'ok' ? r.code_path : statusLabel(r) + (r.code_path ? ' (' + r.code_path + ')' : '')]),
       })),
       {numeric: [3, 4, 5, 6, 7]});
   }

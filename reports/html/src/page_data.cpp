@@ -5,6 +5,7 @@
 #include <map>
 
 #include "kprof/reports/run_json.h"
+#include "kprof/sections.h"
 #include "profiles_data.h"
 #include "source_view.h"
 #include "sweeps_data.h"
@@ -94,14 +95,26 @@ json result_row(const Result& r, const std::string& document, bool in_gflops, bo
   return row;
 }
 
+json figures_of(const std::optional<FiguresSection>& figures, const std::string& key) {
+  if (!figures) return json::object();
+  const auto it = figures->figures.find(key);
+  return it == figures->figures.end() ? json::object() : json(it->second);
+}
+
 json result_rows(const Documents& documents) {
   const auto in_gflops = families_counting_flops(documents);
   const auto with_results = std::count_if(documents.runs.begin(), documents.runs.end(),
                                           [](const Document& d) { return !d.run.results.empty(); });
   json rows = json::array();
-  for (const auto& doc : documents.runs)
-    for (const auto& r : doc.run.results)
-      rows.push_back(result_row(r, doc.file, in_gflops.at(r.family), with_results > 1));
+  for (const auto& doc : documents.runs) {
+    // What a family reports besides the time (forest_fit's held-out accuracy), by result key.
+    const auto figures = doc.run.section<FiguresSection>();
+    for (const auto& r : doc.run.results) {
+      json row = result_row(r, doc.file, in_gflops.at(r.family), with_results > 1);
+      row["figures"] = figures_of(figures, r.key());
+      rows.push_back(std::move(row));
+    }
+  }
   return rows;
 }
 
