@@ -120,7 +120,7 @@ void check_fits_in_memory(const FamilyRecord& family, const Size& size, DType dt
   const double needed = family.bytes(size, element_bytes(dtype));
   const double available = available_memory_bytes();
   if (available <= 0 || needed <= available) return;
-  throw UsageError(family.name + " at " + size.str() + " (" + std::string(to_string(dtype)) + ") needs at least " +
+  throw UsageError(family.name + " at " + size.str() + " (" + std::string(to_string(dtype)) + ") needs about " +
                    gib(needed) + " (the data one call reads and writes), and " + gib(available) +
                    " of memory is available here: use a smaller size");
 }

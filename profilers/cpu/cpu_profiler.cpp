@@ -21,6 +21,7 @@
 #include "kprof/reports/callgrind_writer.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/reports/stack_graph.h"
+#include "kprof/source_lines.h"
 #include "symbolize.h"
 
 namespace kprof {
@@ -231,16 +232,6 @@ void remove_child_profiles(const std::filesystem::path& profile) {
     if (entry.path().filename().string().rfind(prefix, 0) == 0) std::filesystem::remove(entry.path(), ec);
 }
 
-// The lines of a small file another process wrote; none when it does not exist.
-std::vector<std::string> lines_of(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return {};
-  std::vector<std::string> lines;
-  std::istringstream in(read_file(path));
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 }  // namespace
 
 CpuRun run_cpu_kernel(CpuKernelTarget& t, const std::filesystem::path& out_dir) {
@@ -293,7 +284,7 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   run.region_seconds = program.wall_seconds;
   run.cpu_seconds = program.cpu_seconds;
   run.exit_status = program.status();
-  for (const std::string& image : lines_of(exec_log))  // "-": the exec before failed
+  for (const std::string& image : read_source_lines(exec_log.string()))  // "-": the exec before failed
     if (image != "-")
       run.execs.push_back(image);
     else if (!run.execs.empty())

@@ -51,9 +51,10 @@ std::vector<Size> sizes_for(const FamilyRecord& family, const std::vector<std::s
 Size size_for(const FamilyRecord& family, std::string_view spec);
 
 // UsageError (exit 2, before anything runs) for a problem that cannot fit in the memory available
-// now (MemAvailable): the family's .bytes — what one call reads and writes, so a lower bound of
-// what its problem holds — against it, with the size to use instead. Families without .bytes are
-// not checked. plan_jobs, plan_jobs_at and resolve_job check every job they make.
+// now (MemAvailable): the family's .bytes — what one call reads and writes, an estimate of what a
+// problem holds (gemm counts C twice, read and written; the runner holds a reference problem too
+// when it checks a variant) — against it. Families without .bytes are not checked. plan_jobs,
+// plan_jobs_at and resolve_job check every job they make.
 void check_fits_in_memory(const FamilyRecord& family, const Size& size, DType dtype);
 
 // "f32", "f64" (also "float", "double") or "both" (f64 then f32); UsageError otherwise.
