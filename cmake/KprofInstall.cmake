@@ -12,7 +12,7 @@ install(TARGETS ${_kprof_export_targets} ${_kprof_extra} kprof_memory_hooks EXPO
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         OBJECTS DESTINATION ${CMAKE_INSTALL_LIBDIR}/kprof/objects)
-install(TARGETS kprof_memory_preload kprof_cpu_exec LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS kprof_memory_preload kprof_exec_guard LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY profilers/include/kprof reports/include/kprof DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 get_property(_kprof_extra_includes GLOBAL PROPERTY KPROF_EXPORTED_INCLUDE_DIRS)
 foreach(dir IN LISTS _kprof_extra_includes)

@@ -69,45 +69,79 @@ std::vector<Traced> trace_kernels(const std::vector<Job>& jobs, const MemArgs& a
   return out;
 }
 
-// Runs the program under the preload library; returns its status (128 + N for signal N). Ctrl-C
+// Runs the program under the preload libraries; returns its status (128 + N for signal N). Ctrl-C
 // reaches the program while kprof waits, so that kprof still reports what was recorded.
-int run_traced_program(const std::vector<std::string>& argv, const std::filesystem::path& preload,
-                       const std::filesystem::path& trace) {
-  std::string ld_preload = preload.string();
+int run_traced_program(const std::vector<std::string>& argv, const std::filesystem::path& trace) {
+  // The exec guard ends an image's trace when the program execs (profilers/process/exec_guard.cpp).
+  std::string ld_preload = memory_preload_library().string() + ":" + exec_guard_library().string();
   if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
     ld_preload += ":" + std::string(existing);
   Command command;
   command.argv = argv;
   command.env = {{"LD_PRELOAD", ld_preload},
                  {"KPROF_MEM_TRACE", trace.string()},
-                 {"KPROF_MEM_PARENT_PID", std::to_string(::getpid())}};  // profilers/memory/preload.cpp
+                 {"KPROF_PARENT_PID", std::to_string(::getpid())}};  // profilers/memory/preload.cpp
   command.survive_interrupt = true;
   return run_process(command).status();
 }
 
-Traced trace_program(const std::vector<std::string>& argv, int& exit_status) {
+// The traces the program's images wrote, in order: <trace>, <trace>.1, ... (one per exec).
+std::vector<std::filesystem::path> image_traces(const std::filesystem::path& trace) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  for (int image = 0;; ++image) {
+    std::filesystem::path p = image == 0 ? trace : std::filesystem::path(trace.string() + "." + std::to_string(image));
+    if (!std::filesystem::exists(p, ec)) return out;
+    out.push_back(std::move(p));
+  }
+}
+
+// One result per image of the program: the first is keyed by the program, each image an exec
+// started by the program and the file it exec'd ("program/sh/exec1-python3").
+Traced traced_image(const std::vector<std::string>& argv, const std::filesystem::path& trace, int image,
+                    const std::string& exec_path, int exit_status, bool last) {
+  std::vector<std::string> image_argv = image == 0 ? argv : std::vector<std::string>{exec_path};
+  std::string name = join_argv(image_argv);
+  if (image > 0) name += " (image " + std::to_string(image + 1) + ", exec'd by " + argv.front() + ")";
+  Traced t;
+  t.report = read_memory_trace(trace, name);
+  const std::string base = std::filesystem::path(argv.front()).filename().string();
+  const std::string suffix =
+      image == 0 ? "" : "/exec" + std::to_string(image) + "-" + std::filesystem::path(exec_path).filename().string();
+  t.stem = file_safe("program-" + base + suffix);
+  Subject subject = Subject::of_program(image_argv);
+  subject.key = "program/" + base + suffix;
+  if (last) subject.exit_status = exit_status;
+  t.entry = memory_entry(t.report, std::move(subject));
+  return t;
+}
+
+std::vector<Traced> trace_program(const std::vector<std::string>& argv, int& exit_status) {
   require_program(argv.front());  // before anything else is set up
   const std::filesystem::path scratch = make_scratch_dir("kprof-mem-program-");
   RemoveOnExit cleanup({scratch});
   const std::filesystem::path trace = scratch / "program.trace";
-  exit_status = run_traced_program(argv, memory_preload_library(), trace);
-  std::error_code ec;
-  if (!std::filesystem::exists(trace, ec))
+  exit_status = run_traced_program(argv, trace);
+  const std::vector<std::filesystem::path> images = image_traces(trace);
+  if (images.empty())
     throw ToolError("no memory trace was written by " + argv.front() +
                     " (a statically linked program ignores LD_PRELOAD; exit status " + std::to_string(exit_status) +
                     ")");
-  Traced t;
-  t.report = read_memory_trace(trace, join_argv(argv));
+  std::vector<Traced> out;
+  std::string exec_path;
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    out.push_back(traced_image(argv, images[i], static_cast<int>(i), exec_path, exit_status, i + 1 == images.size()));
+    exec_path = out.back().report.ended_by_exec;
+  }
+  if (!exec_path.empty())  // the last image traced exec'd a program that was not (static, or setuid)
+    std::cerr << "kprof: " << argv.front() << " exec'd " << exec_path
+              << ", which wrote no memory trace (a statically linked program ignores LD_PRELOAD): figures end at "
+                 "that exec\n";
   if (exit_status != 0)  // why kprof exits 3: an error, said even with -q
     std::cerr << "kprof: " << argv.front() << " exited with status " << exit_status
               << "; reporting what was recorded (exit_status in the memory section), then exiting " << kExitToolFailed
               << "\n";
-  std::string base = std::filesystem::path(argv.front()).filename().string();
-  t.stem = file_safe("program-" + base);
-  Subject subject = Subject::of_program(argv);
-  subject.exit_status = exit_status;
-  t.entry = memory_entry(t.report, std::move(subject));
-  return t;
+  return out;
 }
 
 // kcachegrind recognises its files by the "callgrind.out." prefix.
@@ -183,7 +217,7 @@ void add_mem_command(CLI::App& app, Context& ctx) {
     std::vector<Traced> traced;
     int exit_status = 0;
     if (program_mode)
-      traced.push_back(trace_program(ctx.passthrough, exit_status));
+      traced = trace_program(ctx.passthrough, exit_status);
     else
       traced = trace_kernels(jobs, *args);
     write_outputs(ctx, *args, traced);

@@ -214,15 +214,6 @@ class MemoryFile {
 
 namespace {
 
-std::filesystem::path exec_guard_path() {
-#ifdef KPROF_CPU_EXEC_BUILD_PATH
-  const char* build_path = KPROF_CPU_EXEC_BUILD_PATH;
-#else
-  const char* build_path = nullptr;
-#endif
-  return find_helper_library("libkprof_cpu_exec.so", "KPROF_CPU_EXEC", build_path);
-}
-
 // gperftools writes the profile of each child process the program forks to <file>_<pid>; kprof
 // reports the program itself, so they go (they are temporaries of this run).
 void remove_child_profiles(const std::filesystem::path& profile) {
@@ -266,10 +257,11 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   RemoveOnExit cleanup({tmp, exec_log});  // tmp is renamed away once the program has written it
   Command command;
   command.argv = argv;
-  command.env = {{"LD_PRELOAD", libprofiler_path().string() + ":" + exec_guard_path().string()},
+  command.env = {{"LD_PRELOAD", libprofiler_path().string() + ":" + exec_guard_library().string()},
                  {"CPUPROFILE", tmp.string()},
                  {"CPUPROFILE_FREQUENCY", std::to_string(frequency)},
-                 {"KPROF_CPU_EXEC_LOG", std::filesystem::absolute(exec_log).string()}};
+                 {"KPROF_EXEC_LOG", std::filesystem::absolute(exec_log).string()},
+                 {"KPROF_PARENT_PID", std::to_string(::getpid())}};  // profilers/process/exec_guard.cpp
   ProcessResult program = run_process(command);
   remove_child_profiles(tmp);
   // gperftools writes the profile when the program exits, whatever its status; a program killed

@@ -111,9 +111,16 @@ class Totals : public TraceVisitor {
     s.ips.assign(ips, ips + depth);
     s.epoch = epoch;
   }
-  void on_module(std::uint32_t epoch, const TraceModule& m) override { modules.emplace_back(epoch, m); }
+  std::string exec_path;  // the last exec the program called; cleared by any record after it (it failed)
+
+  void on_exec(const std::string& path) override { exec_path = path; }
+  void on_module(std::uint32_t epoch, const TraceModule& m) override {
+    modules.emplace_back(epoch, m);
+    exec_path.clear();
+  }
   void on_alloc(std::uint64_t offset, Entry entry, std::uint64_t ptr, std::uint64_t size,
                 std::uint32_t stack) override {
+    exec_path.clear();
     ++calls[static_cast<int>(entry)];
     ++allocations;
     bytes += size;
@@ -132,6 +139,7 @@ class Totals : public TraceVisitor {
     last_alloc_valid = true;
   }
   void on_free(std::uint64_t, Entry entry, std::uint64_t ptr) override {
+    exec_path.clear();
     // realloc's own free half is not a call of its own: it was counted with the allocation.
     if (entry != Entry::realloc) ++calls[static_cast<int>(entry)];
     Block b;
@@ -331,6 +339,7 @@ MemoryReport analyze_trace(const std::filesystem::path& path, const AnalysisOpti
   r.name = options.name;
   r.iterations = options.iterations;
   r.truncated = !complete;
+  r.ended_by_exec = totals.exec_path;
   add_totals(totals, replay, r);
   r.timeline = std::move(replay.timeline);
 

@@ -28,6 +28,7 @@ bool g_resolving = false;
 // ---- global state, all zero-initialised so it works before any constructor has run ------------
 pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 bool g_whole_program = false;
+pid_t g_traced_pid = 0;  // the process whose trace this is (a vfork'ed child shares these globals)
 bool g_atfork_registered = false;
 std::uint32_t g_epoch = 0;  // module snapshots written so far
 
@@ -353,7 +354,8 @@ int start_trace(const char* path, bool whole_program) {
       TraceHeader header{};
       std::memcpy(header.magic, kTraceMagic, sizeof header.magic);
       header.version = kTraceVersion;
-      header.pid = static_cast<std::uint32_t>(getpid());
+      g_traced_pid = getpid();
+      header.pid = static_cast<std::uint32_t>(g_traced_pid);
       header.window_bytes = kWindowBytes;
       header.whole_program = whole_program ? 1 : 0;
       std::memcpy(reserve(sizeof header), &header, sizeof header);
@@ -369,6 +371,20 @@ int start_trace(const char* path, bool whole_program) {
   }
   pthread_mutex_unlock(&g_lock);
   return rc;
+}
+
+void record_exec(const char* path) {
+  GuardScope guard;
+  pthread_mutex_lock(&g_lock);
+  const std::size_t len = path ? std::strlen(path) : 0;
+  if (recording.load(std::memory_order_relaxed) && getpid() == g_traced_pid && len <= 65535) {
+    if (unsigned char* p = reserve(1 + 2 + len)) {
+      p = put<std::uint8_t>(p, kExec);
+      p = put<std::uint16_t>(p, static_cast<std::uint16_t>(len));
+      if (len) std::memcpy(p, path, len);
+    }
+  }
+  pthread_mutex_unlock(&g_lock);
 }
 
 int stop_trace() {

@@ -67,6 +67,9 @@ void* traced_realloc(void* old_ptr, std::size_t size, void* const* ips, int dept
 // After a dlopen/dlclose: the next records belong to a new module snapshot.
 void note_modules_changed();
 
+// The traced process is about to exec `path` (a trace's last record when the exec succeeds).
+void record_exec(const char* path);
+
 // Region control (the C API in hooks.cpp forwards here). start() returns 0 or an errno value.
 int start_trace(const char* path, bool whole_program);
 int stop_trace();

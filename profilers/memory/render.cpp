@@ -45,8 +45,9 @@ Table summary_table(const MemoryReport& r) {
   row("bytes allocated", r.bytes_allocated, true, true);
   row("allocations", r.allocations, false, true);
   row("temporary allocations", r.temporary_allocations, false, true);
-  row("leaked at end", r.leaked_bytes, true, false);
-  row("leaked allocations", r.leaked_allocations, false, false);
+  const bool exec = !r.ended_by_exec.empty();
+  row(exec ? "live at exec" : "leaked at end", r.leaked_bytes, true, false);
+  row(exec ? "live allocations at exec" : "leaked allocations", r.leaked_allocations, false, false);
   return t;
 }
 
@@ -97,6 +98,10 @@ std::string render(const MemoryReport& r, bool markdown) {
   out << h << "Memory: " << r.name << " (" << r.iterations << (r.iterations == 1 ? " call" : " calls") << ")\n\n";
   if (r.truncated)
     out << "note: the trace ended early (the program crashed or the disk filled): figures cover what was recorded\n\n";
+  if (!r.ended_by_exec.empty())
+    out << "note: this image ended by exec'ing " << r.ended_by_exec
+        << ": its records end there, the exec released what it still held (live at exec), and the new image is "
+           "reported next\n\n";
   out << table(summary_table(r)) << "\n";
   if (!r.sites.empty()) {
     out << h << "Top call sites\n\n" << table(sites_table(r)) << "\n";
@@ -130,6 +135,7 @@ MemoryEntry memory_entry(const MemoryReport& r, Subject subject) {
   e.leaked_bytes = r.leaked_bytes;
   e.leaked_allocations = r.leaked_allocations;
   e.truncated = r.truncated;
+  e.ended_by_exec = r.ended_by_exec;
   e.per_call = {r.bytes_allocated / n, r.allocations / n, r.temporary_allocations / n};
   e.calls = r.calls;
   for (const auto& s : r.sites)

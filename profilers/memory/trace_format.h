@@ -12,13 +12,15 @@
 //     kModule  u32 epoch, u64 base, u16 path length, path bytes   one loaded ELF object
 //     kEpoch   u32 epoch                              a module snapshot starts (dlopen, dlclose, start)
 //     kSkip    (no payload) the rest of this window is unused; continue at the next window
+//     kExec    u16 path length, path bytes       the program is about to exec that file (version 2):
+//                                                as the last record, the exec replaced this image
 //     kEnd     0: nothing more was written (zero-filled tail of the file)
 #include <cstdint>
 
 namespace kprof::memory {
 
 inline constexpr char kTraceMagic[8] = {'K', 'P', 'M', 'E', 'M', 'T', 'R', 'C'};
-inline constexpr std::uint32_t kTraceVersion = 1;
+inline constexpr std::uint32_t kTraceVersion = 2;  // 2 added kExec; 1 is still read
 inline constexpr std::uint64_t kWindowBytes = 8u << 20;  // records never straddle a window
 inline constexpr int kMaxFrames = 64;
 
@@ -30,6 +32,7 @@ enum Tag : std::uint8_t {
   kModule = 'M',
   kEpoch = 'E',
   kSkip = 'W',
+  kExec = 'X',
 };
 
 // Which function the program called. Counted per entry point so a test can check each one.

@@ -39,9 +39,9 @@ TraceFile::TraceFile(const std::filesystem::path& path) : path_(path) {
   std::memcpy(&header_, data_, sizeof header_);
   if (std::memcmp(header_.magic, kTraceMagic, sizeof kTraceMagic) != 0)
     throw UsageError(path.string() + " is not a kprof memory trace (bad magic)");
-  if (header_.version != kTraceVersion)
+  if (header_.version < 1 || header_.version > kTraceVersion)
     throw UsageError(path.string() + " is a kprof memory trace of version " + std::to_string(header_.version) +
-                     "; this kprof reads version " + std::to_string(kTraceVersion));
+                     "; this kprof reads versions 1 to " + std::to_string(kTraceVersion));
   if (header_.window_bytes == 0) throw UsageError(path.string() + ": corrupt header (window size 0)");
 }
 
@@ -65,12 +65,14 @@ bool TraceFile::visit(TraceVisitor& visitor) const {
     return static_cast<Entry>(e);
   };
   auto need = [&](std::uint64_t n) { return pos + n <= size_ && (pos / window) == ((pos + n - 1) / window); };
+  bool last_was_exec = false;  // an exec that succeeded is the image's last record
   while (pos < size_) {
     const unsigned char* p = data_ + pos;
     std::uint8_t tag = *p++;
+    if (tag != kEnd && tag != kSkip) last_was_exec = tag == kExec;
     switch (tag) {
       case kEnd:
-        return false;  // a zero-filled tail: the tracer never closed the file
+        return last_was_exec;  // else a zero-filled tail: the tracer never closed the file
       case kSkip:
         pos = (pos / window + 1) * window;
         continue;
@@ -117,6 +119,14 @@ bool TraceFile::visit(TraceVisitor& visitor) const {
         m.path.assign(reinterpret_cast<const char*>(p), len);
         visitor.on_module(module_epoch, m);
         pos += 15ull + len;
+        continue;
+      }
+      case kExec: {
+        if (!need(3)) return false;
+        auto len = get<std::uint16_t>(p);
+        if (!need(3ull + len)) return false;
+        visitor.on_exec(std::string(reinterpret_cast<const char*>(p), len));
+        pos += 3ull + len;
         continue;
       }
       default:

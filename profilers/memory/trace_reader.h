@@ -24,6 +24,8 @@ class TraceVisitor {
   }
   virtual void on_free(std::uint64_t offset, Entry entry, std::uint64_t ptr) {}
   virtual void on_module(std::uint32_t epoch, const TraceModule& module) {}
+  // The program called exec with `path`; records after it mean the exec failed and it went on.
+  virtual void on_exec(const std::string& path) {}
 };
 
 class TraceFile {
@@ -36,7 +38,8 @@ class TraceFile {
 
   const TraceHeader& header() const { return header_; }
   // Visits every record; returns false when the trace ended early (a record cut short, or a
-  // zero-filled tail: the program died before the tracer closed the file).
+  // zero-filled tail: the program died before the tracer closed the file). A trace whose last
+  // record is an exec is whole: the exec ended the image.
   bool visit(TraceVisitor& visitor) const;
 
  private:

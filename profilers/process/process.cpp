@@ -291,6 +291,15 @@ std::filesystem::path find_helper_library(const std::string& name, const char* e
   throw UsageError("cannot find " + name + " (tried:" + tried + "); set " + env_var);
 }
 
+std::filesystem::path exec_guard_library() {
+#ifdef KPROF_EXEC_GUARD_BUILD_PATH
+  const char* build_path = KPROF_EXEC_GUARD_BUILD_PATH;
+#else
+  const char* build_path = nullptr;
+#endif
+  return find_helper_library("libkprof_exec_guard.so", "KPROF_EXEC_GUARD", build_path);
+}
+
 std::filesystem::path self_exe() { return std::filesystem::read_symlink("/proc/self/exe"); }
 
 std::string join_argv(const std::vector<std::string>& argv) {

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     // The program alone under the preload library, started by the shell whose pid says which
     // process to trace (kprof mem sets its own pid); `; exit` keeps sh from exec'ing the program.
     recording.add(times_of("KPROF_MEM_TRACE=/tmp/kprof-overhead.trace LD_PRELOAD=" + preload +
-                           " sh -c 'KPROF_MEM_PARENT_PID=$$ " + program + "; exit $?'" + quiet));
+                           " sh -c 'KPROF_PARENT_PID=$$ " + program + "; exit $?'" + quiet));
     if (have_kprof) kprof_mem.add(times_of(kprof + " mem -q -f none -- " + program + quiet));
     if (heaptrack) heaptrack_s.add(times_of("heaptrack -o /tmp/kprof-overhead-heaptrack " + program + quiet));
   }

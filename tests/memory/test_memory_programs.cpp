@@ -97,6 +97,34 @@ TEST(MemoryProgram, CrashingProgramIsAToolFailureAndStillReported) {
   EXPECT_EQ(sites_in(r.result, "crash.cpp").bytes, 424242u);
 }
 
+// Each image of a program that execs is a result of its own: the first ends at its exec (what it
+// held is "live at exec", not leaked), a failed exec and a vfork'ed child's exec do not end it.
+TEST(MemoryProgram, AProgramThatExecsIsReportedImageByImage) {
+  MemRun r = kprof_mem_program("exec", program("mem_exec_chain"));
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.err;
+  std::ifstream in(r.dir + "/memory.json");
+  const nlohmann::json results = nlohmann::json::parse(in).at("sections").at("memory").at("results");
+  ASSERT_EQ(results.size(), 2u) << results.dump(1);
+  const nlohmann::json& first = results[0];
+  const nlohmann::json& second = results[1];
+  EXPECT_EQ(first["key"], "program/mem_exec_chain");
+  EXPECT_EQ(first["ended_by_exec"], program("mem_exec_chain"));
+  EXPECT_FALSE(first["truncated"].get<bool>());
+  EXPECT_FALSE(first.contains("exit_status")) << "the status is the last image's";
+  SiteSum s = sites_in(first, "exec_chain.cpp");
+  EXPECT_EQ(s.bytes, 8000000u + 1000000 + 2000);
+  EXPECT_EQ(s.count, 3u);
+  EXPECT_GE(first["leaked_bytes"].get<std::uint64_t>(), 8000000u);
+  EXPECT_EQ(second["key"], "program/mem_exec_chain/exec1-mem_exec_chain");
+  EXPECT_FALSE(second.contains("ended_by_exec"));
+  EXPECT_EQ(second["exit_status"], 0);
+  EXPECT_EQ(sites_in(second, "exec_chain.cpp").bytes, 3000000u);
+  // The text report says where the first image ended.
+  ProcessResult text = run_command(kprof_exe() + " mem -q -- " + program("mem_exec_chain"));
+  EXPECT_NE(text.out.find("ended by exec'ing " + program("mem_exec_chain")), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("live at exec"), std::string::npos) << text.out;
+}
+
 TEST(MemoryProgram, MissingOrNonExecutableProgramIsAUsageError) {
   ProcessResult missing = run_command(kprof_exe() + " mem -- /nonexistent/program");
   EXPECT_EQ(missing.exit_code, 2);

@@ -24,6 +24,7 @@ json entry_json(const MemoryEntry& e) {
   j["leaked_bytes"] = e.leaked_bytes;
   j["leaked_allocations"] = e.leaked_allocations;
   j["truncated"] = e.truncated;
+  if (!e.ended_by_exec.empty()) j["ended_by_exec"] = e.ended_by_exec;
   j["per_call"] = {{"bytes_allocated", e.per_call.bytes_allocated},
                    {"allocations", e.per_call.allocations},
                    {"temporary_allocations", e.per_call.temporary_allocations}};
@@ -68,6 +69,7 @@ MemoryEntry read_entry(const JsonField& j) {
   e.leaked_bytes = j.at("leaked_bytes").count();
   e.leaked_allocations = j.at("leaked_allocations").count();
   e.truncated = j.at("truncated").boolean();
+  if (auto exec = j.find("ended_by_exec")) e.ended_by_exec = exec->str();
   const JsonField per_call = j.at("per_call");
   e.per_call = {per_call.at("bytes_allocated").non_negative(), per_call.at("allocations").non_negative(),
                 per_call.at("temporary_allocations").non_negative()};

@@ -60,7 +60,7 @@ struct MemoryReport {
   std::uint64_t frees = 0;          // of blocks allocated in the region
   std::uint64_t foreign_frees = 0;  // of blocks allocated before the region (not counted)
   std::uint64_t temporary_allocations = 0;
-  std::uint64_t leaked_bytes = 0;  // live at the region's end
+  std::uint64_t leaked_bytes = 0;  // live at the region's end (at the exec, when an exec ended it)
   std::uint64_t leaked_allocations = 0;
   std::map<std::string, std::uint64_t> calls;  // per entry point: "malloc", "operator new[]", "free" ...
   std::vector<MemorySite> sites;               // by bytes allocated, largest first
@@ -72,6 +72,9 @@ struct MemoryReport {
   std::uint64_t allocation_stacks_left_out = 0;  // stacks beyond the 2000
   std::vector<MemoryTimelinePoint> timeline;     // heap size over the region (<= 200 points)
   bool truncated = false;                        // the trace ended early (a crash, a full disk)
+  // A program's image that an exec replaced: the file it exec'd. Its records end there, and what it
+  // still held (leaked_bytes) was released by the exec; the next image is a report of its own.
+  std::string ended_by_exec;
 };
 
 // libkprof_memory_preload.so for `kprof mem -- program`: $KPROF_MEMORY_PRELOAD, next to the

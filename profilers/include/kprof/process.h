@@ -55,10 +55,14 @@ std::filesystem::path find_program(const std::string& name);
 // executable file.
 std::filesystem::path require_program(const std::string& name);
 
-// A library kprof preloads into programs (libkprof_memory_preload.so, libkprof_cpu_exec.so): the
+// A library kprof preloads into programs (libkprof_memory_preload.so, libkprof_exec_guard.so): the
 // path in $`env_var` if set, else next to the installed kprof (../lib, or its own folder), else
 // where the build made it (`build_path`, may be null). UsageError naming every place tried.
 std::filesystem::path find_helper_library(const std::string& name, const char* env_var, const char* build_path);
+
+// libkprof_exec_guard.so (exec_guard.cpp), preloaded into every program kprof cpu and kprof mem
+// run: it ends what the old image recorded before the program execs. $KPROF_EXEC_GUARD overrides.
+std::filesystem::path exec_guard_library();
 
 // The running kprof binary (/proc/self/exe), to re-run it under a profiler.
 std::filesystem::path self_exe();

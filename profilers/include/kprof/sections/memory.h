@@ -41,6 +41,7 @@ struct MemoryEntry {
   std::uint64_t leaked_bytes = 0;
   std::uint64_t leaked_allocations = 0;
   bool truncated = false;
+  std::string ended_by_exec;  // a program image an exec replaced: the file it exec'd ("" otherwise)
   MemoryPerCall per_call;
   std::map<std::string, std::uint64_t> calls;  // per entry point: "malloc", "operator new[]", ...
   std::vector<MemorySiteCost> top_sites;

@@ -1,9 +1,12 @@
-// libkprof_cpu_exec.so, preloaded with gperftools' libprofiler into a program `kprof cpu -- PROG`
-// runs. gperftools samples with ITIMER_PROF, which survives execve while its SIGPROF handler does
-// not: a program that execs (a wrapper script, `sh -c`) was killed by the first SIGPROF of its new
-// image (status 155, no profile). Every exec function here first stops the profiler (which also
-// writes the old image's profile and disarms the timer), notes the exec in $KPROF_CPU_EXEC_LOG, and
-// then execs; the new image, still preloaded, profiles itself from its start into the same file.
+// libkprof_exec_guard.so, preloaded into the program `kprof cpu -- PROG` (with gperftools'
+// libprofiler) or `kprof mem -- PROG` (with the memory tracer) runs: the one place that sees the
+// program exec. Each exec function here, in the program itself, first ends what the old image
+// recorded, then execs; the new image, still preloaded, records itself from its start.
+// - cpu: gperftools samples with ITIMER_PROF, which survives execve while its SIGPROF handler does
+//   not: a program that execs (a wrapper script, `sh -c`) was killed by the first SIGPROF of its new
+//   image (status 155, no profile). The profiler is stopped (which writes the old image's profile)
+//   and the timer disarmed; the exec is noted in $KPROF_EXEC_LOG.
+// - mem: kprof_memory_before_exec ends the old image's trace with an exec record (preload.cpp).
 // gperftools marks $CPUPROFILE (the high bit of its first byte) so that child processes write
 // <file>_<pid> instead; the program itself (the first image's pid) gets the mark cleared when it
 // execs, so that its new image writes the file kprof reads. No libstdc++: it runs inside any program.
@@ -15,13 +18,19 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+// Weak: resolved when the library loads, against gperftools' libprofiler (kprof cpu) or the memory
+// tracer (kprof mem), whichever was preloaded; null otherwise. Not dlsym: a failed lookup
+// allocates its error message, which `kprof mem` would count as the program's.
+extern "C" void ProfilerStop() __attribute__((weak));
+extern "C" void kprof_memory_before_exec(const char* path) __attribute__((weak));
+
 namespace {
 
 // The most arguments or environment entries an exec here passes on (the kernel's own bound is similar).
 constexpr int kMaxArgs = 4096;
 
 void note_exec(const char* path) {
-  const char* log = getenv("KPROF_CPU_EXEC_LOG");
+  const char* log = getenv("KPROF_EXEC_LOG");
   if (log == nullptr || *log == '\0') return;
   const int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
@@ -31,24 +40,12 @@ void note_exec(const char* path) {
   close(fd);
 }
 
-constexpr const char* kMainPid = "KPROF_CPU_MAIN_PID";
-
-// The program's own pid, set by its first image (children forked later inherit it and differ).
-__attribute__((constructor)) void remember_main_pid() {
-  if (getenv(kMainPid) != nullptr) return;
-  char pid[24];
-  int n = 0;
-  for (unsigned v = static_cast<unsigned>(getpid()); v != 0 || n == 0; v /= 10)
-    pid[n++] = static_cast<char>('0' + v % 10);
-  char text[24];
-  for (int i = 0; i < n; ++i) text[i] = pid[n - 1 - i];
-  text[n] = '\0';
-  setenv(kMainPid, text, 1);
-}
-
+// The program itself is the one whose parent is kprof ($KPROF_PARENT_PID): its children's parent
+// is the program, and an exec keeps the pid and the parent. (Nothing here allocates: a setenv
+// would show in the program's own heap profile under `kprof mem`.)
 bool is_main_program() {
-  const char* main_pid = getenv(kMainPid);
-  return main_pid != nullptr && strtol(main_pid, nullptr, 10) == getpid();
+  const char* parent = getenv("KPROF_PARENT_PID");
+  return parent != nullptr && strtol(parent, nullptr, 10) == getppid();
 }
 
 // gperftools' "already used" mark on an environment entry "CPUPROFILE=..." cleared in place.
@@ -82,15 +79,17 @@ int exec_failed(int result) {
   return result;
 }
 
-// Only the program itself: a child that execs has no timer (fork and vfork do not pass it on), and
-// a vfork'ed child shares the parent's memory, so stopping the profiler there would stop it for
-// the parent without disarming the parent's timer (dash runs commands with vfork).
+// Only the program itself: a child that execs has no timer (fork and vfork do not pass it on) and
+// no trace, and a vfork'ed child shares the parent's memory, so stopping the profiler there would
+// stop it for the parent without disarming the parent's timer (dash runs commands with vfork).
 void stop_profiler(const char* path) {
   if (!is_main_program()) return;
-  using Stop = void (*)();
-  if (auto stop = reinterpret_cast<Stop>(dlsym(RTLD_DEFAULT, "ProfilerStop"))) stop();
-  const itimerval off{};
-  setitimer(ITIMER_PROF, &off, nullptr);
+  if (ProfilerStop != nullptr) {
+    ProfilerStop();
+    const itimerval off{};
+    setitimer(ITIMER_PROF, &off, nullptr);
+  }
+  if (kprof_memory_before_exec != nullptr) kprof_memory_before_exec(path != nullptr ? path : "(a file descriptor)");
   note_exec(path);
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) clear_mark(*e);
 }
@@ -113,31 +112,39 @@ int collect(const char* first, va_list ap, const char** argv) {
 
 extern "C" {
 
+// The real function is looked up before stop_profiler: dlsym may free or allocate (its error
+// state), and nothing may be recorded after the memory trace's exec record.
+using ExecEnv = int (*)(const char*, char* const[], char* const[]);
+using Exec = int (*)(const char*, char* const[]);
+
 int execve(const char* path, char* const argv[], char* const envp[]) {
+  const auto real = next<ExecEnv>("execve");
   stop_profiler(path);
-  return exec_failed(
-      next<int (*)(const char*, char* const[], char* const[])>("execve")(path, argv, environment_for_exec(envp)));
+  return exec_failed(real(path, argv, environment_for_exec(envp)));
 }
 
 int execv(const char* path, char* const argv[]) {
+  const auto real = next<Exec>("execv");
   stop_profiler(path);
-  return exec_failed(next<int (*)(const char*, char* const[])>("execv")(path, argv));
+  return exec_failed(real(path, argv));
 }
 
 int execvp(const char* file, char* const argv[]) {
+  const auto real = next<Exec>("execvp");
   stop_profiler(file);
-  return exec_failed(next<int (*)(const char*, char* const[])>("execvp")(file, argv));
+  return exec_failed(real(file, argv));
 }
 
 int execvpe(const char* file, char* const argv[], char* const envp[]) {
+  const auto real = next<ExecEnv>("execvpe");
   stop_profiler(file);
-  return exec_failed(
-      next<int (*)(const char*, char* const[], char* const[])>("execvpe")(file, argv, environment_for_exec(envp)));
+  return exec_failed(real(file, argv, environment_for_exec(envp)));
 }
 
 int fexecve(int fd, char* const argv[], char* const envp[]) {
+  const auto real = next<int (*)(int, char* const[], char* const[])>("fexecve");
   stop_profiler(nullptr);
-  return exec_failed(next<int (*)(int, char* const[], char* const[])>("fexecve")(fd, argv, environment_for_exec(envp)));
+  return exec_failed(real(fd, argv, environment_for_exec(envp)));
 }
 
 int execl(const char* path, const char* arg, ...) {
