@@ -1,5 +1,6 @@
 #include "kprof/reports/run_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -240,7 +241,10 @@ Result result_from(const json& j, const Reader& r, const std::string& w) {
   // Documents written before thread sweeps ran everything on one thread and had no working sets.
   if (j.contains("threads")) x.threads = r.get<int>(j, "threads", w);
   x.blas_threads = j.contains("blas_threads") ? r.get<int>(j, "blas_threads", w) : x.threads;
-  if (j.contains("working_set")) x.working_set = r.get<double>(j, "working_set", w);
+  if (x.threads < 1 || x.blas_threads < 1)
+    r.fail("field '" + w + (x.threads < 1 ? "threads" : "blas_threads") + "' is " +
+           std::to_string(std::min(x.threads, x.blas_threads)) + ": a run has at least one thread");
+  if (j.contains("working_set")) x.working_set = r.non_negative(j, "working_set", w);
   x.status = r.wrap(w + "status", [&] { return status_from_string(r.get<std::string>(j, "status", w)); });
   x.reason = r.get<std::string>(j, "reason", w);
   x.code_path = r.get<std::string>(j, "code_path", w);

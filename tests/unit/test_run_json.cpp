@@ -116,7 +116,7 @@ TEST(RunJson, BadFilesNameTheFileAndTheProblem) {
 
 // Values a gate must not compare: refused with the field named (they were read, and a negative time
 // "improved" by 200%, an empty round list dropped the comparison, a twin was compared twice).
-TEST(RunJson, NegativeTimesEmptyRoundsAndTwinResultsAreRefused) {
+TEST(RunJson, NegativeTimesEmptyRoundsNoThreadsAndTwinResultsAreRefused) {
   const auto full = to_json(real_run());
   ASSERT_EQ(full["results"][0]["status"], "ok");
   auto j = full;
@@ -135,6 +135,14 @@ TEST(RunJson, NegativeTimesEmptyRoundsAndTwinResultsAreRefused) {
   std::string empty = error_reading(j.dump());
   EXPECT_NE(empty.find("'results[0].time.round_ns' is empty, but the result's status is ok"), std::string::npos)
       << empty;
+  j = full;
+  j["results"][0]["working_set"] = -4096.0;
+  EXPECT_NE(error_reading(j.dump()).find("'results[0].working_set' is -4096.0"), std::string::npos);
+  j = full;
+  j["results"][0]["threads"] = 0;
+  std::string no_threads = error_reading(j.dump());
+  EXPECT_NE(no_threads.find("'results[0].threads' is 0: a run has at least one thread"), std::string::npos)
+      << no_threads;
   j = full;
   j["results"].push_back(j["results"][0]);
   const std::size_t twin = j["results"].size() - 1;
