@@ -1,7 +1,10 @@
 #include "callgrind_profiler.h"
 
+#include <unistd.h>
 #include <valgrind/callgrind.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -35,6 +38,16 @@ std::string log_tail(const std::filesystem::path& log) {
   }
   if (text.size() > 2000) text = "..." + text.substr(text.size() - 2000);
   return text;
+}
+
+// The exec guard preloaded into the program valgrind runs, logging its execs into `exec_log`.
+std::vector<std::pair<std::string, std::string>> exec_guard_env(const std::filesystem::path& exec_log) {
+  std::string ld_preload = exec_guard_library().string();
+  if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
+    ld_preload += ":" + std::string(existing);
+  return {{"LD_PRELOAD", ld_preload},
+          {"KPROF_EXEC_LOG", std::filesystem::absolute(exec_log).string()},
+          {"KPROF_PARENT_PID", std::to_string(::getpid())}};
 }
 
 ProcessResult run_valgrind(const std::vector<std::string>& args, const std::filesystem::path& stdout_file,
@@ -183,14 +196,29 @@ CallgrindRun run_callgrind_program(const std::vector<std::string>& argv, const C
   const std::string name = file_safe("callgrind.out." + std::filesystem::path(argv[0]).filename().string());
   const auto tmp = temporary_name_for(options.out_dir / name);
   const auto log = temporary_name_for(options.out_dir / (name + ".log"));
-  RemoveOnExit cleanup({tmp, log});  // tmp is renamed away once it is complete
+  const auto exec_log = temporary_name_for(options.out_dir / (name + ".execs"));
+  RemoveOnExit cleanup({tmp, log, exec_log});  // tmp is renamed away once it is complete
   auto args = valgrind_args(valgrind, options, tmp, log);
   if (!options.toggle_collect.empty()) {
     args.push_back("--collect-atstart=no");
     for (const auto& fn : options.toggle_collect) args.push_back("--toggle-collect=" + fn);
   }
   args.insert(args.end(), argv.begin(), argv.end());
-  ProcessResult valgrind_run = run_valgrind(args, "");
+  ProcessResult valgrind_run = run_valgrind(args, "", exec_guard_env(exec_log));
+  // valgrind follows no exec (--trace-children=no, so that children are not profiled): the image
+  // that exec'd never writes its file, and the program it exec'd ran unprofiled.
+  std::vector<std::string> execs = execs_logged(exec_log);
+  // The first are valgrind's own: its launcher (Debian's valgrind runs valgrind.bin) starting its
+  // tool, callgrind-<platform>, which then runs the program.
+  auto tool = std::find_if(execs.begin(), execs.end(), [](const std::string& e) {
+    return std::filesystem::path(e).filename().string().starts_with("callgrind-");
+  });
+  if (tool != execs.end()) execs.erase(execs.begin(), tool + 1);
+  if (!execs.empty())
+    throw ToolError(join_argv(argv) + " exec'd " + execs.back() +
+                    ", and callgrind stops at an exec (valgrind follows none, so that child processes are not "
+                    "profiled): nothing was recorded. Profile the program it runs: kprof callgrind -- " +
+                    execs.back() + " ...");
   // valgrind ends as its program ends (same status, same signal), after callgrind has written its
   // file: a program that fails is still profiled, and only a missing file means valgrind failed.
   std::error_code ec;

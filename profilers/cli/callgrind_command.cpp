@@ -133,8 +133,8 @@ void profile_program(Context& ctx, const CallgrindArgs& a) {
   finish_run(ctx, a, CallgrindSection{{callgrind_program_entry(ctx.passthrough, run, a.top)}}, out.str(),
              "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
   // A program that failed is still reported (its status in the section), and kprof then exits 3
-  // as `kprof mem --` does: the program could not do its job.
-  if (run.exit_status != 0 && !a.quiet)
+  // as `kprof mem --` does: the program could not do its job (said even with -q: it is an error).
+  if (run.exit_status != 0)
     std::cerr << "kprof: " << ctx.passthrough[0] << " ended with status " << run.exit_status
               << "; reported what was recorded (exit_status in the callgrind section), then exiting " << kExitToolFailed
               << "\n";

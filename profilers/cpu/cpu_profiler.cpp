@@ -21,7 +21,6 @@
 #include "kprof/reports/callgrind_writer.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/reports/stack_graph.h"
-#include "kprof/source_lines.h"
 #include "symbolize.h"
 
 namespace kprof {
@@ -276,11 +275,7 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   run.region_seconds = program.wall_seconds;
   run.cpu_seconds = program.cpu_seconds;
   run.exit_status = program.status();
-  for (const std::string& image : read_source_lines(exec_log.string()))  // "-": the exec before failed
-    if (image != "-")
-      run.execs.push_back(image);
-    else if (!run.execs.empty())
-      run.execs.pop_back();
+  run.execs = execs_logged(exec_log);
   return run;
 }
 

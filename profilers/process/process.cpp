@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <thread>
 
@@ -298,6 +299,17 @@ std::filesystem::path exec_guard_library() {
   const char* build_path = nullptr;
 #endif
   return find_helper_library("libkprof_exec_guard.so", "KPROF_EXEC_GUARD", build_path);
+}
+
+std::vector<std::string> execs_logged(const std::filesystem::path& log) {
+  std::vector<std::string> execs;
+  std::ifstream in(log);
+  for (std::string line; std::getline(in, line);)
+    if (line != "-")  // exec_guard.cpp: the exec before this line failed
+      execs.push_back(line);
+    else if (!execs.empty())
+      execs.pop_back();
+  return execs;
 }
 
 std::filesystem::path self_exe() { return std::filesystem::read_symlink("/proc/self/exe"); }

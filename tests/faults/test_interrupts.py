@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 
+from fault_checks import marked_processes, temporaries
+
 KPROF, WORK = sys.argv[1:3]
 SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
 DELAYS = [0.4, 1.2, 2.5]  # seconds after the start: set-up, the first measurements, well into the work
@@ -43,33 +45,6 @@ def check(ok, what):
     print(("ok   " if ok else "FAIL ") + what, flush=True)
     if not ok:
         failures.append(what)
-
-
-def marked_processes(mark):
-    """Processes (other than zombies) whose environment holds this case's mark: what kprof started."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if mark.encode() not in f.read():
-                    continue
-            with open(f"/proc/{pid}/stat") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-            if state != "Z":
-                found.append(pid + " " + open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()[:80])
-        except OSError:
-            continue
-    return found
-
-
-def temporaries(*folders):
-    left = []
-    for folder in folders:
-        for root, dirs, files in os.walk(folder):
-            for name in dirs + files:
-                if ".tmp." in name or name.startswith(("kprof-mem-", "kprof-regress-")) or name.endswith(".trace"):
-                    left.append(os.path.join(root, name))
-    return left
 
 
 def digests(folder):

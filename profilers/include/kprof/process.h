@@ -63,6 +63,9 @@ std::filesystem::path find_helper_library(const std::string& name, const char* e
 // libkprof_exec_guard.so (exec_guard.cpp), preloaded into every program kprof cpu and kprof mem
 // run: it ends what the old image recorded before the program execs. $KPROF_EXEC_GUARD overrides.
 std::filesystem::path exec_guard_library();
+// The files the program exec'd, in order, as the exec guard logged them into $KPROF_EXEC_LOG
+// (an exec that failed is left out); empty when the log is missing.
+std::vector<std::string> execs_logged(const std::filesystem::path& log);
 
 // The running kprof binary (/proc/self/exe), to re-run it under a profiler.
 std::filesystem::path self_exe();
