@@ -8,7 +8,7 @@
 //   and the timer disarmed; the exec is noted in $KPROF_EXEC_LOG.
 // - mem: kprof_memory_before_exec ends the old image's trace with an exec record (preload.cpp).
 // gperftools marks $CPUPROFILE (the high bit of its first byte) so that child processes write
-// <file>_<pid> instead; the program itself (the first image's pid) gets the mark cleared when it
+// <file>_<pid> instead; the program itself (the process whose parent is kprof) gets the mark cleared when it
 // execs, so that its new image writes the file kprof reads. No libstdc++: it runs inside any program.
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -79,10 +79,11 @@ int exec_failed(int result) {
   return result;
 }
 
+// Before an exec: stops the CPU profiler, ends the memory trace, logs the exec.
 // Only the program itself: a child that execs has no timer (fork and vfork do not pass it on) and
 // no trace, and a vfork'ed child shares the parent's memory, so stopping the profiler there would
 // stop it for the parent without disarming the parent's timer (dash runs commands with vfork).
-void stop_profiler(const char* path) {
+void end_recordings(const char* path) {
   if (!is_main_program()) return;
   if (ProfilerStop != nullptr) {
     ProfilerStop();
@@ -112,38 +113,38 @@ int collect(const char* first, va_list ap, const char** argv) {
 
 extern "C" {
 
-// The real function is looked up before stop_profiler: dlsym may free or allocate (its error
+// The real function is looked up before end_recordings: dlsym may free or allocate (its error
 // state), and nothing may be recorded after the memory trace's exec record.
 using ExecEnv = int (*)(const char*, char* const[], char* const[]);
 using Exec = int (*)(const char*, char* const[]);
 
 int execve(const char* path, char* const argv[], char* const envp[]) {
   const auto real = next<ExecEnv>("execve");
-  stop_profiler(path);
+  end_recordings(path);
   return exec_failed(real(path, argv, environment_for_exec(envp)));
 }
 
 int execv(const char* path, char* const argv[]) {
   const auto real = next<Exec>("execv");
-  stop_profiler(path);
+  end_recordings(path);
   return exec_failed(real(path, argv));
 }
 
 int execvp(const char* file, char* const argv[]) {
   const auto real = next<Exec>("execvp");
-  stop_profiler(file);
+  end_recordings(file);
   return exec_failed(real(file, argv));
 }
 
 int execvpe(const char* file, char* const argv[], char* const envp[]) {
   const auto real = next<ExecEnv>("execvpe");
-  stop_profiler(file);
+  end_recordings(file);
   return exec_failed(real(file, argv, environment_for_exec(envp)));
 }
 
 int fexecve(int fd, char* const argv[], char* const envp[]) {
   const auto real = next<int (*)(int, char* const[], char* const[])>("fexecve");
-  stop_profiler(nullptr);
+  end_recordings(nullptr);
   return exec_failed(real(fd, argv, environment_for_exec(envp)));
 }
 
