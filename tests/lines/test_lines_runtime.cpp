@@ -187,6 +187,11 @@ TEST(LinesRuntime, ClockIsTheOneAskedFor) {
 // loops (a loop the shared machine preempted is slower, never faster); a calibration that counted
 // ticks as nanoseconds, or marks twice, is off by 2x or more.
 TEST(LinesRuntime, CalibratedLineMarkCostMatchesATransitionLoopTimedFromOutside) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // The loop here carries the sanitizer's checks of the test's own code, which the calibration
+  // loop inside kprof_lines does not: seen at 0.52-0.54 of the outside figure under ASan at -O1.
+  GTEST_SKIP() << "a cost relation of optimised code; not meaningful under a sanitizer";
+#endif
   const ClockInfo& c = clock();
   constexpr int kPairs = 20000;
   std::vector<double> outside_ns_per_mark;
