@@ -101,8 +101,11 @@ std::string knee_line(const ChunkSweep& s, const ChunkSweep::Knee& k) {
 
 std::string swept_part(const Size& size, const std::vector<Size>& sizes) {
   std::string out;
-  for (const auto& [name, value] : size.values()) {
-    const bool varies = std::any_of(sizes.begin(), sizes.end(), [&](const Size& s) { return s[name] != value; });
+  for (const auto& dimension : size.values()) {
+    // Not a structured binding: clang 14 (the fuzzing build's) cannot capture one in a lambda.
+    const auto& [name, value] = dimension;
+    const bool varies =
+        std::any_of(sizes.begin(), sizes.end(), [&](const Size& s) { return s[dimension.first] != dimension.second; });
     if (varies) out += (out.empty() ? "" : ",") + name + "=" + std::to_string(value);
   }
   return out.empty() ? size.str() : out;
