@@ -63,14 +63,6 @@ bool perf_counters_available() {
   return true;
 }
 
-std::string fnv1a_hex(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 // OpenBLAS core names whose widest kernels are AVX2 or narrower.
 bool core_narrower_than_avx512(const std::string& core) {
   static const std::set<std::string> narrow = {"Haswell",   "Zen",        "Sandybridge", "Nehalem",    "Core2",
@@ -265,6 +257,14 @@ Environment collect_environment(int threads) {
                             e.build_type + "|" + (e.optimized ? "O" : "-") + (e.assertions ? "A" : "-") + "|" +
                             e.blas_version + "|" + e.blas_core + "|" + std::to_string(threads));
   return e;
+}
+
+std::string fnv1a_hex(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 std::string utc_now() {

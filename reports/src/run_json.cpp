@@ -8,6 +8,7 @@
 
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/reports/gbench_json.h"
 #include "kprof/sections.h"
 
 namespace kprof {
@@ -338,6 +339,8 @@ Run read_run(const std::filesystem::path& path) {
   } catch (const json::exception& e) {  // valid syntax nlohmann cannot hold: a number like 1e400
     throw UsageError(path.string() + ": not a usable JSON document: " + e.what());
   }
+  // A Google Benchmark suite's output is read as a Run too, so every reader of runs takes it.
+  if (is_gbench_json(j)) return run_from_gbench_json(j, path.string());
   return run_from_json(j, path.string());
 }
 

@@ -461,6 +461,19 @@ int Comparison::improvements() const {
   return n;
 }
 
+std::optional<SuiteTime> Comparison::suite_time() const {
+  double log_sum = 0;
+  int n = 0;
+  for (const auto& b : benchmarks)
+    for (const auto& f : b.findings)
+      if (f.metric == Metric::time && !b.is_new && 1.0 + f.change_pct / 100.0 > 0) {
+        log_sum += std::log1p(f.change_pct / 100.0);
+        ++n;
+      }
+  if (n < 2) return std::nullopt;
+  return SuiteTime{n, std::exp(log_sum / n)};
+}
+
 Comparison compare_runs(const Run& baseline, const Run& current, const CompareOptions& options,
                         const std::string& baseline_source, const std::string& current_source) {
   Comparison out;

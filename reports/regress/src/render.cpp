@@ -76,6 +76,14 @@ Table findings_table(const Comparison& c) {
   return t;
 }
 
+// "time across the suite: geometric mean of current/baseline over 3 benchmarks 1.010 (+1.0%)".
+std::string suite_time_line(const Comparison& c) {
+  const std::optional<SuiteTime> t = c.suite_time();
+  if (!t) return "";
+  return "time across the suite: geometric mean of current/baseline over " + std::to_string(t->benchmarks) +
+         " benchmarks " + format_fixed(t->geomean_ratio, 3) + " (" + format_signed_pct(t->change_pct()) + ")";
+}
+
 std::string alert_title(const BenchmarkComparison& b, const Finding& f) {
   return "kprof: " + std::string(to_string(f.metric)) + " " + std::string(to_string(f.verdict)) + " in " + b.key;
 }
@@ -112,6 +120,7 @@ std::string render_text(const Comparison& c) {
       "current:  " + c.current_source + (c.current_commit.empty() ? "" : " @ " + short_commit(c.current_commit)) + "\n";
   for (const auto& w : c.warnings) s += "warning: " + w + "\n";
   s += "\n" + findings_table(c).text();
+  if (std::string suite = suite_time_line(c); !suite.empty()) s += suite + "\n";
   bool any = false;
   for (const auto& b : c.benchmarks)
     for (const auto& f : b.findings)
@@ -150,6 +159,7 @@ std::string render_markdown(const Comparison& c) {
       }
   if (any) s += "\n";
   s += "### All comparisons\n\n" + findings_table(c).markdown() + "\n";
+  if (std::string suite = suite_time_line(c); !suite.empty()) s += suite + "\n\n";
   std::string notes;
   for (const auto& b : c.benchmarks)
     if (!b.has_regression())
@@ -216,6 +226,16 @@ std::string render_junit(const Comparison& c) {
   return s;
 }
 
+namespace {
+
+nlohmann::json suite_time_json(const Comparison& c) {
+  const std::optional<SuiteTime> t = c.suite_time();
+  if (!t) return nullptr;
+  return {{"benchmarks", t->benchmarks}, {"geomean_ratio", t->geomean_ratio}, {"change_pct", t->change_pct()}};
+}
+
+}  // namespace
+
 nlohmann::json to_json(const Comparison& c) {
   using nlohmann::json;
   json benchmarks = json::array();
@@ -261,7 +281,8 @@ nlohmann::json to_json(const Comparison& c) {
           {"improvements", c.improvements()},
           {"warnings", c.warnings},
           {"removed", c.removed},
-          {"benchmarks", benchmarks}};
+          {"benchmarks", benchmarks},
+          {"suite_time", suite_time_json(c)}};
 }
 
 }  // namespace kprof::regress

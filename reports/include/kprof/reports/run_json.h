@@ -15,7 +15,9 @@ nlohmann::json to_json(const Run& run);
 // run, is of another schema_version, or lacks a required field.
 Run run_from_json(const nlohmann::json& j, std::string_view source);
 
-Run read_run(const std::filesystem::path& path);                    // parse errors name the file and the byte offset
+// Parse errors name the file and the byte offset. Google Benchmark's JSON output is read too
+// (kprof/reports/gbench_json.h), recognised by its content.
+Run read_run(const std::filesystem::path& path);
 void write_run(const std::filesystem::path& path, const Run& run);  // atomic
 
 }  // namespace kprof

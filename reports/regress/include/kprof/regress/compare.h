@@ -53,6 +53,15 @@ struct BenchmarkComparison {
   bool has_regression() const;
 };
 
+// Wall time across a whole suite: the geometric mean of current/baseline over the benchmarks whose
+// time was compared (what Google Benchmark's compare.py calls OVERALL_GEOMEAN), one figure that a
+// per-benchmark threshold does not give: many small slowdowns add up.
+struct SuiteTime {
+  int benchmarks = 0;
+  double geomean_ratio = 1;  // 1.05: the suite takes 5% longer
+  double change_pct() const { return (geomean_ratio - 1.0) * 100.0; }
+};
+
 struct Comparison {
   std::string baseline_source, current_source;
   std::string baseline_commit, current_commit;
@@ -62,6 +71,8 @@ struct Comparison {
   std::vector<std::string> warnings;  // fingerprint mismatch, unreliable environment ...
   int regressions() const;
   int improvements() const;
+  // Over each benchmark's time finding (its change as the table shows it); nullopt below two.
+  std::optional<SuiteTime> suite_time() const;
 };
 
 struct CompareOptions {
