@@ -63,7 +63,9 @@ TEST(GbenchImport, UnchangedPairOfARealSuiteIsClean) {
   for (const char* key : {"BM_SumOfSquares/gbench/f64/arg0=4096 ", "BM_SumOfSquares/gbench/f64/arg0=16384 ",
                           "BM_Sort<int>/gbench/f64/n=4096 ", "BM_Accumulate/gbench/f64/ "})
     EXPECT_NE(r.out.find(key), std::string::npos) << key << "\n" << r.out;
-  for (const auto& b : nlohmann::json::parse(slurp(json))["benchmarks"])  // the repetitions are the samples
+  // Named: a range-for over a member of a temporary reads freed memory (ASan saw it here).
+  const nlohmann::json gate = nlohmann::json::parse(slurp(json));
+  for (const auto& b : gate["benchmarks"])  // the repetitions are the samples
     for (const auto& f : b["findings"]) {
       if (f["metric"] == "time") {
         EXPECT_NE(f["explanation"].get<std::string>().find("10 vs 10 samples"), std::string::npos) << f;

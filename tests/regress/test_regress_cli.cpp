@@ -180,6 +180,11 @@ TEST(RegressCli, TenPercentSlowerBuildIsCaughtByInterleavedRunsAndExplainedInEve
 // its first 7 invocations only (the first measurement), as when a neighbour's job shares the core.
 // One measurement alarms (--no-confirm shows it); the gate measures the suspect again and stays quiet.
 TEST(RegressCli, ASlowdownDuringOneMeasurementOnlyIsMeasuredAgainAndIsNoAlert) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // A 40% burst in 7 invocations is a statistical property of optimised code; under ASan's checks the
+  // probe's times spread so that it went undetected in one of two clean-clone runs here.
+  GTEST_SKIP() << "a timing detection; not meaningful under a sanitizer";
+#endif
   fs::path dir = fresh_dir("regress_cli_burst");
   write(dir / "current.sh",
         "#!/bin/sh\ncount=$(cat '" + (dir / "count").string() +
