@@ -49,4 +49,10 @@ if [ "$mode" = subdirectory ] && [ -e "$work/user-prefix/include/kprof" ]; then
   exit 1
 fi
 [ -x "$work/user-prefix/bin/my_kernels" ]
+if grep -v "^$work/user-prefix/" "$work/build/install_manifest.txt"; then
+  echo "the consumer's install wrote the files above outside its prefix" >&2
+  exit 1
+fi
+# A consumer tree and prefix are ~1.3 GB: kept only when a check above failed (set -e stops before).
+rm -rf "$work"
 echo "consumer ($mode): ok"

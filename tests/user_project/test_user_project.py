@@ -52,6 +52,13 @@ shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
 PREFIX = os.path.join(WORK, "prefix")
 sh("cmake", "--install", BUILD, "--prefix", PREFIX)
+# Everything lands under the prefix (an empty GNUInstallDirs variable once sent the charting
+# libraries to /kprof/node_modules), the charting libraries included.
+installed = open(os.path.join(BUILD, "install_manifest.txt")).read().split()
+outside = [f for f in installed if not f.startswith(PREFIX + os.sep)]
+check(installed and not outside, f"cmake --install writes only under the prefix (outside: {outside[:3]})")
+check(os.path.isfile(os.path.join(PREFIX, "share/kprof/node_modules/vega/build/vega.min.js")),
+      "the charting libraries are installed under <prefix>/share/kprof")
 opt = build("RelWithDebInfo")
 dbg = build("Debug")
 check(os.path.exists(opt + "-instrumented"), "kprof_add_kernels built row_norms-instrumented next to row_norms")
@@ -161,4 +168,6 @@ vsdb = sh(opt, "regress", "--baseline-db", "--db", db, "--current", out("opt-ful
 check("new benchmark" not in vsdb.stdout, "regress --baseline-db finds every benchmark in the recorded run")
 
 print(f"{len(failures)} failure(s)")
+if not failures:  # an installed prefix and two builds are ~1.4 GB: kept only to look into a failure
+    shutil.rmtree(WORK, ignore_errors=True)
 sys.exit(1 if failures else 0)
