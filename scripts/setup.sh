@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build clang libclang-rt-14-dev clang-format git
+  # kprof-mark: line markers inserted from libclang's AST (kprof_line_profile)
+  libclang-14-dev
   # profilers kprof drives and reads
   valgrind google-perftools libgoogle-perftools-dev libunwind-dev libdw-dev libelf-dev
   # kernels: BLAS and Eigen
