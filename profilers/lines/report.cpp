@@ -44,9 +44,11 @@ std::uint32_t signature_start(const std::vector<std::string>& src, std::uint32_t
 }
 
 // The last line to show: the closing brace of the function body, by counting braces from the
-// marker line (which is inside the body, at depth 1). Never before the last marked line.
-std::uint32_t body_end(const std::vector<std::string>& src, std::uint32_t marker_line, std::uint32_t last_marked) {
-  int depth = 1;
+// marker line (inside the body, at depth 1; an automatic marker's line holds the body's '{' itself,
+// so counting starts outside it). Never before the last marked line.
+std::uint32_t body_end(const std::vector<std::string>& src, std::uint32_t marker_line, std::uint32_t last_marked,
+                       bool automatic) {
+  int depth = automatic ? 0 : 1;
   for (std::uint32_t l = marker_line; l <= src.size() && l <= last_marked + 400; ++l) {
     const std::string& s = src[l - 1];
     bool in_string = false;
@@ -111,7 +113,7 @@ void check_source(FunctionReport& fr, const std::vector<std::string>& src,
   } else if (src.size() < last_marked) {
     fr.source_note =
         "source file " + fr.file + " has fewer lines than the markers (changed since the build): no line text";
-  } else {
+  } else if (!fr.automatic_markers) {  // automatic markers are in the build's copy, not in the file
     for (const auto& [l, cell] : own) {
       if (!holds_marker(src[l - 1], l == fr.line)) {
         fr.source_available = false;
@@ -144,7 +146,7 @@ class RowPlacement {
 
   // The statement line a marker alone on line l times, or 0 if it times its own line.
   std::uint32_t statement_below(std::uint32_t l) const {
-    if (!fr_.source_available || l == fr_.line || !marker_alone(src_[l - 1])) return 0;
+    if (!fr_.source_available || fr_.automatic_markers || l == fr_.line || !marker_alone(src_[l - 1])) return 0;
     std::uint32_t next = l + 1;
     while (next <= src_.size() && trim(src_[next - 1]).empty()) ++next;
     return next <= src_.size() && !holds_marker(src_[next - 1], false) ? next : 0;
@@ -184,7 +186,7 @@ void fill_rows(FunctionReport& fr, const std::vector<std::string>& src, const st
     return;
   }
   const std::uint32_t first = signature_start(src, fr.line);
-  const std::uint32_t last = body_end(src, fr.line, own.rbegin()->first);
+  const std::uint32_t last = body_end(src, fr.line, own.rbegin()->first, fr.automatic_markers);
   // A marker never reached has no site record; its line is hidden all the same (its statement
   // shows, without numbers), so that the table looks the same whichever lines ran.
   for (std::uint32_t l = first; l <= last; ++l)
@@ -203,9 +205,11 @@ Report build_report(const Snapshot& snapshot) {
   // Instantiations of a template (float and double) have their own sites: merge by position.
   std::map<Key, Cell> functions;
   std::map<Key, Cell> lines;
+  std::set<Key> automatic;  // functions whose markers kprof-mark inserted
   for (const SiteTotals& s : snapshot.sites) {
     Key key{s.location->file, s.location->function, s.location->line};
     add((s.location->is_function ? functions : lines)[key], s.cell);
+    if (s.location->is_function && s.location->automatic) automatic.insert(key);
   }
 
   for (const auto& [fkey, fcell] : functions) {
@@ -215,6 +219,7 @@ Report build_report(const Snapshot& snapshot) {
     std::tie(fr.file, fr.function, fr.line) = fkey;
     fr.calls = fcell.hits;
     fr.wall_ns = net_ns(fcell, snapshot.clock);
+    fr.automatic_markers = automatic.contains(fkey);
     const std::vector<std::string> src = read_source_lines(fr.file);
     check_source(fr, src, own);
     fill_rows(fr, src, own, snapshot.clock);

@@ -32,8 +32,8 @@ check(open(source).read() == before, "the original is not modified")
 marked = open(out).read() if os.path.exists(out) else ""
 check(marked.startswith('#include "kprof/lines.h"\n#line 1 "' + source + '"\n'), "the copy maps to the original file")
 check(len(marked.splitlines()) == len(before.splitlines()) + 2, "every line stays where it was (plus the 2-line prologue)")
-check(marked.count("KPROF_FUNCTION;") == 1 and marked.count("KPROF_LINE;") == 4,
-      f"one KPROF_FUNCTION and 4 KPROF_LINE in early_exit: {marked.count('KPROF_LINE;')}")
+check(marked.count("KPROF_AUTO_FUNCTION;") == 1 and marked.count("KPROF_AUTO_LINE;") == 4,
+      f"one KPROF_AUTO_FUNCTION and 4 KPROF_AUTO_LINE in early_exit: {marked.count('KPROF_AUTO_LINE;')}")
 check("early_exit: 4 markers" in p.stderr, "the summary counts the markers")
 
 p = mark(source, "-o", out, "--all", "--", f"-I{SRC}", "-std=c++20")

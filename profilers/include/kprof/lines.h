@@ -36,6 +36,9 @@ struct Location {
   const char* function;
   std::uint32_t line;
   bool is_function;  // the KPROF_FUNCTION record (calls and inclusive time), not a line
+  // Inserted by kprof-mark (kprof_line_profile, KPROF_AUTO_*): the source file holds no marker text,
+  // and the marker is on its statement's own line.
+  bool automatic = false;
 };
 
 // A marker site's run-time id into every thread's table (0: not yet registered).
@@ -195,24 +198,34 @@ inline const bool translation_unit_instrumented = (mark_binary_instrumented(), t
 }  // namespace kprof::lines::detail
 
 // The first statement of a marked function's body. Declares the invocation's scope.
-#define KPROF_FUNCTION                                                                                          \
-  static constexpr ::kprof::lines::Location kprof_lines_function_location_{__FILE__, __func__, __LINE__, true}; \
-  static constexpr ::kprof::lines::Location kprof_lines_header_location_{__FILE__, __func__, __LINE__, false};  \
-  static constinit ::kprof::lines::Site kprof_lines_function_site_{&kprof_lines_function_location_};            \
-  static constinit ::kprof::lines::Site kprof_lines_header_site_{&kprof_lines_header_location_};                \
+#define KPROF_FUNCTION KPROF_LINES_FUNCTION_IMPL(false)
+#define KPROF_LINES_FUNCTION_IMPL(automatic)                                                                   \
+  static constexpr ::kprof::lines::Location kprof_lines_function_location_{__FILE__, __func__, __LINE__, true, \
+                                                                           automatic};                         \
+  static constexpr ::kprof::lines::Location kprof_lines_header_location_{__FILE__, __func__, __LINE__, false,  \
+                                                                         automatic};                           \
+  static constinit ::kprof::lines::Site kprof_lines_function_site_{&kprof_lines_function_location_};           \
+  static constinit ::kprof::lines::Site kprof_lines_header_site_{&kprof_lines_header_location_};               \
   ::kprof::lines::FunctionScope kprof_lines_scope_ { kprof_lines_function_site_, kprof_lines_header_site_ }
 
-#define KPROF_LINES_MARK_IMPL(name)                                                                                   \
-  static constexpr ::kprof::lines::Location KPROF_LINES_CONCAT(name, _location){__FILE__, __func__, __LINE__, false}; \
-  static constinit ::kprof::lines::Site KPROF_LINES_CONCAT(name, _site){&KPROF_LINES_CONCAT(name, _location)};        \
+#define KPROF_LINES_MARK_IMPL(name, automatic)                                                                       \
+  static constexpr ::kprof::lines::Location KPROF_LINES_CONCAT(name, _location){__FILE__, __func__, __LINE__, false, \
+                                                                                automatic};                          \
+  static constinit ::kprof::lines::Site KPROF_LINES_CONCAT(name, _site){&KPROF_LINES_CONCAT(name, _location)};       \
   kprof_lines_scope_.mark(KPROF_LINES_CONCAT(name, _site))
 
 // A statement of its own at block scope, inside a function that starts with KPROF_FUNCTION.
-#define KPROF_LINE KPROF_LINES_MARK_IMPL(KPROF_LINES_CONCAT(kprof_lines_mark_, __COUNTER__))
+#define KPROF_LINE KPROF_LINES_MARK_IMPL(KPROF_LINES_CONCAT(kprof_lines_mark_, __COUNTER__), false)
+
+// What kprof-mark inserts (docs/LINES.md, "Without markers"): the same markers, flagged automatic.
+#define KPROF_AUTO_FUNCTION KPROF_LINES_FUNCTION_IMPL(true)
+#define KPROF_AUTO_LINE KPROF_LINES_MARK_IMPL(KPROF_LINES_CONCAT(kprof_lines_mark_, __COUNTER__), true)
 
 #else
 
 #define KPROF_FUNCTION
 #define KPROF_LINE
+#define KPROF_AUTO_FUNCTION
+#define KPROF_AUTO_LINE
 
 #endif

@@ -103,7 +103,7 @@ class Marker {
  private:
   // KPROF_FUNCTION right after the body's '{' (same line: no line moves), then every block inside.
   void open_function(CXCursor body, MarkedFunction& fn) {
-    insertions_[start_of(body).offset + 1] += " KPROF_FUNCTION;";
+    insertions_[start_of(body).offset + 1] += " KPROF_AUTO_FUNCTION;";
     std::set<int> marked_lines{start_of(body).line};
     std::swap(marked_lines_, marked_lines);
     block(body, fn);
@@ -135,7 +135,7 @@ class Marker {
       fn.unmarked.push_back({at.line, "written by a macro"});
       return;
     }
-    insertions_[at.offset] += "KPROF_LINE; ";
+    insertions_[at.offset] += "KPROF_AUTO_LINE; ";
     marked_lines_.insert(at.line);
     ++fn.markers;
   }

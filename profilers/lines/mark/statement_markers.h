@@ -1,7 +1,7 @@
 #pragma once
 // Where line markers go in a C++ source file, found in libclang's AST (not a hand-written parser):
-// the automatic way of `kprof lines` (docs/LINES.md). For each function to profile, KPROF_FUNCTION
-// right after its body's opening brace and KPROF_LINE before each statement of its blocks, on the
+// the automatic way of `kprof lines` (docs/LINES.md). For each function to profile, KPROF_AUTO_FUNCTION
+// right after its body's opening brace and KPROF_AUTO_LINE before each statement of its blocks, on the
 // statement's own line, so the marked copy keeps every line where it was and `#line 1 "<original>"`
 // is the only mapping the tables, kcachegrind files and editors need.
 //

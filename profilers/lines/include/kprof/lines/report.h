@@ -29,7 +29,8 @@ struct FunctionReport {
   double total_ns = 0;  // sum of the function's line times (line_profiler's "Total time")
   double wall_ns = 0;   // entry to exit, summed over calls (recursive calls count at every level)
   bool source_available = false;
-  std::string source_note;  // why there is no line text ("" when there is)
+  std::string source_note;         // why there is no line text ("" when there is)
+  bool automatic_markers = false;  // inserted by kprof-mark: the source holds no marker text
   std::vector<LineRow> rows;
 };
 
