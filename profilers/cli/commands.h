@@ -31,6 +31,7 @@ void add_lines_command(CLI::App& app, Context& ctx);
 void add_regress_command(CLI::App& app, Context& ctx);
 void add_history_command(CLI::App& app, Context& ctx);
 void add_report_command(CLI::App& app, Context& ctx);
+void add_annotate_command(CLI::App& app, Context& ctx);
 
 // Where a command that profiles one kernel job (lines, mem, callgrind, cpu) keeps -s, -t,
 // --iterations and --threads; add_job_options declares the four options the same way for all.
@@ -41,6 +42,20 @@ struct JobOptions {
   int& threads;
 };
 void add_job_options(CLI::App* sub, JobOptions options, const std::string& iterations_help);
+
+// The job of `kprof lines` (and of the profilers `lines --with` runs on it).
+struct LinesJobArgs {
+  std::string target;
+  std::string size;
+  std::string dtype = "f64";
+  std::int64_t iterations = 1;
+  int threads = 1;
+  std::string out_dir;
+};
+
+// `kprof lines --with callgrind,cpu,mem`: each profiler (and the line timers) as its own kprof process
+// on the job into job.out_dir, then the folder's per-line figures merged (kprof annotate).
+void run_lines_with(const LinesJobArgs& job, const std::vector<std::string>& profilers, const std::string& format);
 
 // A Run with environment, version, time, command and git commit filled in.
 Run new_run(const Context& ctx, int threads);

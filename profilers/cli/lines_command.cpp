@@ -26,14 +26,9 @@
 namespace kprof::cli {
 namespace {
 
-struct LinesArgs {
-  std::string target;
-  std::string size;
-  std::string dtype = "f64";
-  std::int64_t iterations = 1;
-  int threads = 1;
-  std::string out_dir;
+struct LinesArgs : LinesJobArgs {
   std::string format = "table";
+  std::vector<std::string> with;  // profilers whose per-line figures join the table
 };
 
 class LineHooks final : public RegionHooks {
@@ -147,9 +142,18 @@ void add_lines_command(CLI::App& app, Context& ctx) {
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
+  sub->add_option("--with", args->with,
+                  "also profile the job with these (callgrind, cpu, mem; into -o) and print one table per function "
+                  "with every per-line figure (kprof annotate)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"callgrind", "cpu", "mem"}));
   sub->callback([args, &ctx] {
     const Job job = resolve_job(args->target, args->size, dtype_from_string(args->dtype), args->threads);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
+    if (!args->with.empty()) {
+      run_lines_with(*args, args->with, args->format);
+      return;
+    }
     if (!lines::binary_is_instrumented()) {
       ctx.exit_code = hand_over_to_instrumented_flavour();
       return;

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   cli::add_regress_command(app, ctx);
   cli::add_history_command(app, ctx);
   cli::add_report_command(app, ctx);
+  cli::add_annotate_command(app, ctx);
 
   try {
     set_threads(1);                      // one thread unless --threads says otherwise: per-core figures are comparable
