@@ -54,6 +54,19 @@ def matches_golden(text, golden):
     return ""
 
 
+def body(text):
+    """The code from the namespace on, marker lines and the markers' include left out."""
+    lines = text[text.index("namespace kprof::targets::nmf {"):].splitlines()
+    return [l for l in lines if not re.fullmatch(r"\s*KPROF_(LINE|FUNCTION);\s*", l)]
+
+
+# The copy is the kernel itself minus its markers: a change to nmf_scalar.cpp must reach it.
+source_dir = os.path.abspath(os.path.join(os.path.dirname(GOLDEN), "..", "..", ".."))  # tests/lines/golden/
+original = open(os.path.join(source_dir, "targets/nmf/nmf_scalar.cpp")).read()
+copy = open(os.path.join(source_dir, "tests/lines/nmf_scalar_unmarked.cpp")).read()
+check(body(original) == body(copy), "tests/lines/nmf_scalar_unmarked.cpp is targets/nmf/nmf_scalar.cpp without its "
+      "markers (if not: copy it again and delete the KPROF_FUNCTION / KPROF_LINE lines)")
+
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
 manual_fn, _ = lines_table(KPROF, "manual")
