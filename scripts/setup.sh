@@ -15,6 +15,9 @@ packages=(
   libopenblas-dev libeigen3-dev
   # libraries: tests, benchmarks, command line, JSON, history
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
+  # pprof export: libprotobuf and protoc (build), zlib; pprof's profile.proto and `go tool pprof`
+  # (the test reads the files with the real pprof, offline)
+  libprotobuf-dev protobuf-compiler zlib1g-dev golang-go golang-github-google-pprof-dev
   # test-only tools: JSON Schema validation of run.json; the browser that loads `kprof report`'s page
   python3 python3-jsonschema chromium
 )

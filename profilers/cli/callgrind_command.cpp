@@ -17,6 +17,7 @@
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_reader.h"
 #include "kprof/reports/callgrind_writer.h"
+#include "kprof/reports/pprof_exports.h"
 #include "kprof/reports/tables.h"
 #include "kprof/runner.h"
 
@@ -74,6 +75,15 @@ std::string totals_line(const CallgrindProfile& p, std::int64_t iterations, doub
   return out.str() + "\n";
 }
 
+// callgrind.<key>.pb.gz next to callgrind.out.<key>: every event for `go tool pprof`.
+std::string write_callgrind_pprof(const CallgrindRun& run) {
+  std::string name = run.file.filename().string();
+  if (name.rfind("callgrind.out.", 0) == 0) name = "callgrind." + name.substr(std::string("callgrind.out.").size());
+  const std::filesystem::path file = run.file.parent_path() / (name + ".pb.gz");
+  write_pprof_file(file, callgrind_pprof(run.profile));
+  return file.string();
+}
+
 void finish_run(Context& ctx, const CallgrindArgs& a, const CallgrindSection& section, const std::string& text,
                 const std::string& markdown) {
   if (a.out_dir.empty()) return;
@@ -124,13 +134,15 @@ void diff_files(Context& ctx, const CallgrindArgs& a) {
 void profile_program(Context& ctx, const CallgrindArgs& a) {
   if (!a.target.empty()) throw UsageError("give either a kernel (" + a.target + ") or a program after --, not both");
   CallgrindRun run = run_callgrind_program(ctx.passthrough, options_from(a));
+  CallgrindEntry entry = callgrind_program_entry(ctx.passthrough, run, a.top);
+  entry.pprof_file = write_callgrind_pprof(run);
   std::ostringstream out;
   out << "callgrind: " << ctx.passthrough[0]
       << (a.toggle_collect.empty() ? " (whole program)" : " (inside the --toggle-collect functions)") << "\n"
-      << "file: " << run.file.string() << "\n"
+      << "file: " << run.file.string() << "\npprof: " << entry.pprof_file << "\n"
       << totals_line(run.profile, 1, 0) << (a.cache_sim ? kCacheNote : "") << hotspot_report(run.profile, a.top, false);
   std::cout << out.str();
-  finish_run(ctx, a, CallgrindSection{{callgrind_program_entry(ctx.passthrough, run, a.top)}}, out.str(),
+  finish_run(ctx, a, CallgrindSection{{entry}}, out.str(),
              "\n### callgrind\n" + hotspot_report(run.profile, a.top, true));
   // A program that failed is still reported (its status in the section), and kprof then exits 3
   // as `kprof mem --` does: the program could not do its job (said even with -q: it is an error).
@@ -146,15 +158,17 @@ void profile_kernel(Context& ctx, const CallgrindArgs& a) {
   const Job& job = t.job;
   if (!a.quiet) std::cerr << "kprof: running " << a.target << " under callgrind (region only)...\n";
   CallgrindRun run = run_callgrind_kernel(t, options_from(a));
+  CallgrindEntry entry = callgrind_entry(t, run, a.top);
+  entry.pprof_file = write_callgrind_pprof(run);
   double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
   std::ostringstream out;
   out << "callgrind: " << job.name() << " " << to_string(job.dtype) << " " << job.size.str() << ", " << t.iterations
       << " iteration(s), kernel region only\n"
-      << "file: " << run.file.string() << "\n"
+      << "file: " << run.file.string() << "\npprof: " << entry.pprof_file << "\n"
       << totals_line(run.profile, t.iterations, flops) << (a.cache_sim ? kCacheNote : "")
       << hotspot_report(run.profile, a.top, false, /*kernel_region=*/true);
   std::cout << out.str();
-  finish_run(ctx, a, CallgrindSection{{callgrind_entry(t, run, a.top)}}, out.str(),
+  finish_run(ctx, a, CallgrindSection{{entry}}, out.str(),
              "\n### callgrind\n" + hotspot_report(run.profile, a.top, true, /*kernel_region=*/true));
 }
 
@@ -205,6 +219,7 @@ CompareRow compare_one(const Job& job, const CallgrindArgs& a, CallgrindSection&
   }
   // Correctness first, as in `kprof run`: a wrong variant's counts are shown but never ranked.
   CallgrindEntry entry = callgrind_entry(t, run, a.top);
+  entry.pprof_file = write_callgrind_pprof(run);
   const CheckResult check = check_variant(job.family(), job.target.variant, job.size, job.dtype);
   entry.matches_reference = check.ok;
   if (!check.ok) entry.mismatch = check.reason;
@@ -280,8 +295,9 @@ void add_callgrind_command(CLI::App& app, Context& ctx) {
   add_job_options(sub, {a->size, a->dtype, a->iterations, a->threads}, "kernel calls inside the region");
   sub->add_flag("--cache-sim", a->cache_sim, "simulate caches (valgrind's simple model: I1/D1/LL misses)");
   sub->add_flag("--branch-sim", a->branch_sim, "simulate branch prediction");
-  sub->add_option("-o,--out", a->out_dir,
-                  "folder for callgrind.out.* and callgrind.json/.md/.txt (default: callgrind.out.* in .)");
+  sub->add_option(
+      "-o,--out", a->out_dir,
+      "folder for callgrind.out.*, callgrind.*.pb.gz (pprof) and callgrind.json/.md/.txt (default: the profiles in .)");
   sub->add_option("--top", a->top, "rows per table")->capture_default_str()->check(CLI::Range(1, 10000));
   sub->add_flag("--compare", a->compare, "profile every selected variant and compare them side by side");
   sub->add_option("--annotate", a->annotate, "print hotspot tables of an existing callgrind file");

@@ -10,6 +10,7 @@
 #include "kprof/errors.h"
 #include "kprof/frame.h"
 #include "kprof/reports/callgrind_hotspots.h"
+#include "kprof/reports/pprof_exports.h"
 #include "kprof/reports/tables.h"
 
 namespace kprof::cli {
@@ -51,6 +52,14 @@ std::string sample_tables(CpuRun& run, int frequency, std::size_t top, bool mark
   return out.str();
 }
 
+// cpu.<key>.pb.gz next to gperftools' cpu.<key>.prof: the same samples for `go tool pprof`.
+std::filesystem::path write_cpu_pprof(const CpuRun& run) {
+  std::filesystem::path file = run.profile_file;
+  file.replace_extension(".pb.gz");
+  write_pprof_file(file, cpu_pprof(run.stacks, run.raw.period_us));
+  return file;
+}
+
 // "a, then b, then c": the images a program exec'd, in order.
 std::string join_execs(const std::vector<std::string>& images) {
   std::string out;
@@ -74,7 +83,7 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
       ->capture_default_str()
       ->check(CLI::Range(1, 4000));
   sub->add_option("-o,--out", a->out_dir,
-                  "folder for the .prof, callgrind.out.cpu.* and cpu.json/.md/.txt (default: .)");
+                  "folder for the .prof, callgrind.out.cpu.*, cpu.*.pb.gz (pprof) and cpu.json/.md/.txt (default: .)");
   sub->add_option("--top", a->top, "rows per table")->capture_default_str()->check(CLI::Range(1, 10000));
   sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");
   sub->callback([a, &ctx] {
@@ -111,7 +120,9 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
       out << "cpu: " << a->target << " " << a->dtype << " " << t.job.size.str() << ", " << t.iterations
           << " iteration(s) in " << format_fixed(run.region_seconds, 2) << " s, kernel region only\n";
     }
-    out << "files: " << run.profile_file.string() << ", " << run.callgrind_file.string() << " (kcachegrind)\n"
+    result.pprof_file = write_cpu_pprof(run).string();
+    out << "files: " << run.profile_file.string() << ", " << run.callgrind_file.string() << " (kcachegrind), "
+        << result.pprof_file << " (pprof)\n"
         << sample_tables(run, a->frequency, a->top, false, ctx.passthrough.empty());
     std::cout << out.str();
     if (!a->out_dir.empty()) {

@@ -13,6 +13,7 @@
 #include "kprof/memory.h"
 #include "kprof/process.h"
 #include "kprof/registry.h"
+#include "kprof/reports/pprof_exports.h"
 #include "kprof/reports/run_json.h"
 #include "kprof/runner.h"
 
@@ -146,6 +147,8 @@ std::vector<Traced> trace_program(const std::vector<std::string>& argv, int& exi
 
 // kcachegrind recognises its files by the "callgrind.out." prefix.
 std::string allocation_profile_name(const Traced& t) { return "callgrind.out.alloc." + t.stem; }
+// The same allocations and the peak for `go tool pprof`.
+std::string pprof_name(const Traced& t) { return "mem." + t.stem + ".pb.gz"; }
 
 // The memory section, its tables on stdout, and with -o the reports, one massif file and one
 // allocation profile per result.
@@ -156,6 +159,7 @@ void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Tr
   for (const auto& t : traced) {
     section.results.push_back(t.entry);
     if (!args.out_dir.empty()) section.results.back().allocations_file = allocation_profile_name(t);
+    if (!args.out_dir.empty()) section.results.back().pprof_file = pprof_name(t);
     text += "\n" + render_memory_text(t.report);
     markdown += "\n" + render_memory_markdown(t.report);
   }
@@ -171,6 +175,9 @@ void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Tr
       std::filesystem::path allocations = dir / allocation_profile_name(t);
       write_file_atomically(allocations, render_allocation_profile(t.report, t.report.name));
       written.push_back(allocations);
+      std::filesystem::path pprof = dir / pprof_name(t);
+      write_pprof_file(pprof, memory_pprof(t.report));
+      written.push_back(pprof);
     }
     if (!args.quiet)
       for (const auto& p : written) std::cerr << "kprof: wrote " << p.string() << "\n";
@@ -197,7 +204,8 @@ void add_mem_command(CLI::App& app, Context& ctx) {
                   "calls of the variant inside the region");
   sub->add_option(
       "-o,--out", args->out_dir,
-      "folder for memory.json/.md/.txt, massif.<key>.out (ms_print) and callgrind.out.alloc.<key> (kcachegrind)");
+      "folder for memory.json/.md/.txt, massif.<key>.out (ms_print), callgrind.out.alloc.<key> (kcachegrind) and "
+      "mem.<key>.pb.gz (pprof)");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));

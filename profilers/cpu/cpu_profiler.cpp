@@ -79,11 +79,11 @@ CpuEntry entry_of(Subject subject, const CpuRun& run, std::size_t top) {
 // expanded, but the runtime's code inlined into the program's (std:: templates, intrinsics) left
 // out, so that it is charged to the program's line that inlined it, as `kprof mem` charges an
 // allocation made by an inlined std::vector to the line that grew the vector.
-std::vector<const Frame*> sample_frames(Symbolizer& sym, const GperfSample& s) {
-  std::vector<const Frame*> frames;
+std::vector<Frame> sample_frames(Symbolizer& sym, const GperfSample& s) {
+  std::vector<Frame> frames;
   for (std::size_t i = 0; i < s.pcs.size(); ++i)
     for (const Frame& f : sym.frames(s.pcs[i], i == 0 ? AddressKind::pc : AddressKind::return_address))
-      if (!is_inlined_runtime_frame(f)) frames.push_back(&f);
+      if (!is_inlined_runtime_frame(f)) frames.push_back(f);
   return frames;
 }
 
@@ -91,7 +91,8 @@ CpuRun convert(const std::filesystem::path& prof, const std::filesystem::path& c
   CpuRun run;
   run.profile_file = prof;
   run.raw = read_gperf_profile_file(prof);
-  run.profile = cpu_profile_to_callgrind(run.raw, command);
+  run.stacks = symbolise_samples(run.raw);
+  run.profile = cpu_stacks_to_callgrind(run.stacks, run.raw.period_us, command);
   write_callgrind_file(cg_file, run.profile);
   run.callgrind_file = cg_file;
   return run;
@@ -161,19 +162,35 @@ void set_cpu_profile_frequency(int hz) {
   ::setenv("CPUPROFILE_FREQUENCY", std::to_string(hz).c_str(), 1);
 }
 
-CallgrindProfile cpu_profile_to_callgrind(const GperfProfile& raw, const std::string& command) {
+std::vector<SampledStack> symbolise_samples(const GperfProfile& raw) {
+  Symbolizer sym(modules_from_maps(raw.maps));
+  std::vector<SampledStack> stacks;
+  for (const auto& s : raw.samples) stacks.push_back({sample_frames(sym, s), s.count});
+  return stacks;
+}
+
+CallgrindProfile cpu_stacks_to_callgrind(const std::vector<SampledStack>& stacks, std::uint64_t period_us,
+                                         const std::string& command) {
   CallgrindProfile p;
   p.creator = "kprof cpu (gperftools samples, symbolised by kprof)";
   p.command = command;
   p.events = {"Samples"};
-  p.event_names = {"CPU profiler samples (" + std::to_string(raw.period_us) + " us each)"};
+  p.event_names = {"CPU profiler samples (" + std::to_string(period_us) + " us each)"};
   p.instr_positions = true;
-  p.descriptions.push_back("Sampling period: " + std::to_string(raw.period_us) + " us");
+  p.descriptions.push_back("Sampling period: " + std::to_string(period_us) + " us");
   StackGraph graph(p);
-  Symbolizer sym(modules_from_maps(raw.maps));
-  for (const auto& s : raw.samples) graph.add(sample_frames(sym, s), {static_cast<std::int64_t>(s.count)});
+  std::vector<const Frame*> frames;
+  for (const SampledStack& s : stacks) {
+    frames.clear();
+    for (const Frame& f : s.frames) frames.push_back(&f);
+    graph.add(frames, {static_cast<std::int64_t>(s.count)});
+  }
   graph.finish();
   return p;
+}
+
+CallgrindProfile cpu_profile_to_callgrind(const GperfProfile& raw, const std::string& command) {
+  return cpu_stacks_to_callgrind(symbolise_samples(raw), raw.period_us, command);
 }
 
 namespace {

@@ -40,14 +40,21 @@ class CpuProfilerHooks : public RegionHooks {
 // Sets CPUPROFILE_FREQUENCY (samples per second) for profilers started later in this process.
 void set_cpu_profile_frequency(int hz);
 
-// Symbolises every stack: cost lines at the sampled PCs (self samples), calls with inclusive
-// samples between adjacent frames (each caller/callee pair counted once per stack).
+// Every sampled stack symbolised once (innermost first): each PC's frames with inlined calls
+// expanded, the runtime's code inlined into the program's left out (charged to the line that
+// inlined it). What the callgrind-format file and the pprof file are both made of.
+std::vector<SampledStack> symbolise_samples(const GperfProfile& profile);
+// Cost lines at the sampled PCs (self samples), calls with inclusive samples between adjacent
+// frames (each caller/callee pair counted once per stack).
+CallgrindProfile cpu_stacks_to_callgrind(const std::vector<SampledStack>& stacks, std::uint64_t period_us,
+                                         const std::string& command);
 CallgrindProfile cpu_profile_to_callgrind(const GperfProfile& profile, const std::string& command);
 
 struct CpuRun {
   std::filesystem::path profile_file;    // gperftools' own file
   std::filesystem::path callgrind_file;  // kprof's conversion
   GperfProfile raw;
+  std::vector<SampledStack> stacks;  // raw's samples symbolised
   CallgrindProfile profile;
   double region_seconds = 0;  // wall time of the region (kernel mode) or of the program
   double cpu_seconds = 0;     // CPU time (all threads) of the region, or of the program

@@ -299,15 +299,6 @@ void add_peak_stacks(const Totals& totals, Symbolizer& sym, MemoryReport& r) {
   }
 }
 
-// A stack from its call site outwards: the allocator and runtime frames inside the call site go
-// (the site tables' rule), and so does runtime code inlined further out (as `kprof cpu` does).
-std::vector<Frame> from_call_site(std::vector<Frame> frames) {
-  auto site = std::find_if(frames.begin(), frames.end(), [](const Frame& f) { return !is_runtime_frame(f); });
-  if (site != frames.end()) frames.erase(frames.begin(), site);
-  std::erase_if(frames, [](const Frame& f) { return is_inlined_runtime_frame(f); });
-  return frames;
-}
-
 // What every allocating stack allocated, for the allocation flame graph; the largest 2000 (a
 // program's long tail of stacks stays out of the page and the file, and says so).
 void add_allocation_stacks(const Totals& totals, Symbolizer& sym, MemoryReport& r) {

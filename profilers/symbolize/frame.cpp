@@ -1,4 +1,5 @@
 // How a frame is shown, and which frames are the runtime's rather than the program's own.
+#include <algorithm>
 #include <cstdio>
 
 #include "kprof/frame.h"
@@ -49,6 +50,13 @@ bool is_simd_wrapper(const std::string& file) { return file.find("/kprof/simd/")
 }  // namespace
 
 bool is_inlined_runtime_frame(const Frame& f) { return f.inlined && (is_runtime_frame(f) || is_simd_wrapper(f.file)); }
+
+std::vector<Frame> from_call_site(std::vector<Frame> frames) {
+  auto site = std::find_if(frames.begin(), frames.end(), [](const Frame& f) { return !is_runtime_frame(f); });
+  if (site != frames.end()) frames.erase(frames.begin(), site);
+  std::erase_if(frames, [](const Frame& f) { return is_inlined_runtime_frame(f); });
+  return frames;
+}
 
 namespace {
 // The index of the bracket opening the group that closes at `close` (')' or '>'), npos if unbalanced.

@@ -29,6 +29,7 @@ json entry_json(const CallgrindEntry& e) {
   e.subject.write(j);
   j["events"] = json(e.events);
   j["file"] = e.file;
+  if (!e.pprof_file.empty()) j["pprof_file"] = e.pprof_file;
   j["top_functions"] = json::array();
   for (const auto& f : e.top_functions) j["top_functions"].push_back(function_json(f));
   if (e.subject.is_program()) return j;
@@ -48,6 +49,7 @@ CallgrindEntry read_entry(const JsonField& j) {
   e.subject = Subject::read(j);
   e.events = read_costs(j.at("events"));
   e.file = j.at("file").str();
+  if (auto pprof = j.find("pprof_file")) e.pprof_file = pprof->str();
   for (const JsonField& f : j.at("top_functions").elements()) e.top_functions.push_back(read_function(f));
   if (e.subject.is_program()) return e;
   e.iterations = j.at("iterations").integer(1, INT64_MAX);

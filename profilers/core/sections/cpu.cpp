@@ -15,6 +15,7 @@ json entry_json(const CpuEntry& e) {
   j["samples_per_cpu_second"] = e.samples_per_cpu_second;
   j["profile_file"] = e.profile_file;
   j["file"] = e.file;
+  if (!e.pprof_file.empty()) j["pprof_file"] = e.pprof_file;
   j["top_functions"] = json::array();
   for (const auto& f : e.top_functions)
     j["top_functions"].push_back({{"function", f.function},
@@ -42,6 +43,7 @@ CpuEntry read_entry(const JsonField& j, int version) {
   e.samples_per_cpu_second = j.at("samples_per_cpu_second").non_negative();
   e.profile_file = j.at("profile_file").str();
   e.file = j.at("file").str();
+  if (auto pprof = j.find("pprof_file")) e.pprof_file = pprof->str();
   for (const JsonField& f : j.at("top_functions").elements())
     e.top_functions.push_back({f.at("function").str(), f.at("file").str(), f.at("self_samples").integer(0, INT64_MAX),
                                f.at("inclusive_samples").integer(0, INT64_MAX)});

@@ -44,6 +44,7 @@ json entry_json(const MemoryEntry& e) {
   j["timeline"] = json::array();
   for (const auto& [time, heap] : e.timeline) j["timeline"].push_back({time, heap});
   if (!e.allocations_file.empty()) j["allocations_file"] = e.allocations_file;
+  if (!e.pprof_file.empty()) j["pprof_file"] = e.pprof_file;
   return j;
 }
 
@@ -81,6 +82,7 @@ MemoryEntry read_entry(const JsonField& j) {
     e.timeline.emplace_back(p.at(0).count(), p.at(1).count());
   }
   if (auto file = j.find("allocations_file")) e.allocations_file = file->str();
+  if (auto file = j.find("pprof_file")) e.pprof_file = file->str();
   return e;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kprof {
 
@@ -41,6 +42,17 @@ bool is_runtime_frame(const Frame& frame);
 // compiler's headers, kprof's SIMD wrappers of intrinsics): CPU stacks leave these frames out, so that their samples
 // count for the line that inlined them. A function compiled on its own (memcpy, an out-of-line std::sort) stays.
 bool is_inlined_runtime_frame(const Frame& frame);
+
+// A stack from its call site outwards (innermost first in, innermost first out): the runtime's
+// frames inside the first frame of the program's own code (malloc, kprof's tracer) go, and so does
+// runtime code inlined further out, as `kprof cpu` leaves it out. The allocation stacks' rule.
+std::vector<Frame> from_call_site(std::vector<Frame> frames);
+
+// A symbolised stack (innermost frame first) and how many samples it got.
+struct SampledStack {
+  std::vector<Frame> frames;
+  std::uint64_t count = 0;
+};
 
 // A demangled function name without its namespaces, return type, template arguments and parameters:
 // "nls_scalar" for "void kprof::targets::nmf::nls_scalar<double>(NmfProblem<double>&)" and for the

@@ -28,6 +28,7 @@ struct CallgrindEntry {
   Subject subject;
   EventCosts events;                                 // region totals (the whole program in program mode)
   std::string file;                                  // the callgrind.out file kprof wrote
+  std::string pprof_file;                            // every event as pprof's profile.proto ("" in documents before it)
   std::vector<CallgrindFunctionCost> top_functions;  // by self cost of the first event, largest first
   // A kernel's region only (absent for a program):
   std::int64_t iterations = 1;

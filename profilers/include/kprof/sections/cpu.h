@@ -34,6 +34,7 @@ struct CpuEntry {
   double samples_per_cpu_second = 0;
   std::string profile_file;  // gperftools' own file
   std::string file;          // kprof's callgrind-format conversion
+  std::string pprof_file;    // the same samples as pprof's profile.proto ("" in documents before it)
   std::vector<CpuFunctionSamples> top_functions;
   std::vector<CpuLineSamples> top_lines;
   // A kernel's region only (absent for a program):

@@ -48,6 +48,7 @@ struct MemoryEntry {
   std::vector<Frame> peak_stack;                                  // innermost first
   std::vector<std::pair<std::uint64_t, std::uint64_t>> timeline;  // (time in bytes, heap bytes)
   std::string allocations_file;  // the allocation profile (callgrind format) kprof mem -o wrote; "" without
+  std::string pprof_file;        // allocations and the peak as pprof's profile.proto (-o); "" without
   bool operator==(const MemoryEntry&) const = default;
 };
 
