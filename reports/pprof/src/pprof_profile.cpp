@@ -76,7 +76,10 @@ struct PprofProfile::Impl {
 std::uint64_t PprofProfile::Impl::module_of(const Frame& f) {
   if (f.module.empty()) return 0;  // pprof: mapping unknown
   auto [it, fresh] = modules.try_emplace(f.module);
-  if (fresh) it->second.id = modules.size(), str(f.module);  // the name, for add_mappings
+  if (fresh) {
+    it->second.id = modules.size();
+    str(f.module);  // in the string table before add_mappings looks it up
+  }
   ModuleRange& m = it->second;
   if (f.address != 0 && f.address < m.low) m.low = f.address, m.low_offset = f.module_offset;
   m.high = std::max(m.high, f.address + 1);
