@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -54,9 +56,29 @@ std::string regress(const fs::path& base, const fs::path& cur, const std::string
   return kprof_exe() + " regress --no-annotations --baseline " + quoted(base) + " --current " + quoted(cur) + extra;
 }
 
+// A neighbour's build can slow an unchanged benchmark by more than the threshold between two
+// processes (seen: BM_Sort +79% in a clean clone's CI run, the machine building at the same time).
+// So a verdict that an unchanged benchmark regressed is checked on fresh pairs of processes, up to
+// three: a gate that flags an unchanged benchmark in all three fails the test, and the injected
+// slowdown must be flagged in every pair.
+constexpr int kFreshPairs = 3;
+
+// The baseline and a current document of pair `attempt` (0: the suite's own, made once).
+std::pair<fs::path, fs::path> pair_for(int attempt, bool slowed) {
+  if (attempt == 0) return {suite().base, slowed ? suite().slow : suite().same};
+  const fs::path dir = fresh_dir("gbench_import_pair" + std::to_string(attempt) + (slowed ? "_slow" : "_same"));
+  return {run_suite(dir, "base.json"), run_suite(dir, "current.json", slowed ? "KPROF_GBENCH_EXTRA_TIME_PCT=100" : "")};
+}
+
 TEST(GbenchImport, UnchangedPairOfARealSuiteIsClean) {
   const fs::path json = fs::path(fresh_dir("gbench_import_same")) / "gate.json";
-  ProcessResult r = run_command(regress(suite().base, suite().same, kThreshold + " --json " + quoted(json)));
+  ProcessResult r;
+  for (int attempt = 0; attempt < kFreshPairs; ++attempt) {
+    const auto [base, same] = pair_for(attempt, false);
+    r = run_command(regress(base, same, kThreshold + " --json " + quoted(json)));
+    if (r.exit_code == 0) break;
+    std::cerr << "pair " << attempt << " of the unchanged build flagged (noise?); measuring a fresh pair\n" << r.out;
+  }
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("no regression in 4 benchmarks compared"), std::string::npos) << r.out;
   // Every benchmark of the suite, named as docs/FORMATS.md says.
@@ -78,11 +100,20 @@ TEST(GbenchImport, UnchangedPairOfARealSuiteIsClean) {
 
 TEST(GbenchImport, InjectedSlowdownIsFlagged) {
   const fs::path json = fs::path(fresh_dir("gbench_import_slow")) / "gate.json";
-  ProcessResult r = run_command(regress(suite().base, suite().slow, kThreshold + " --json " + quoted(json)));
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("REGRESSION BM_SumOfSquares/gbench/f64/arg0=4096 [time]"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("REGRESSION BM_SumOfSquares/gbench/f64/arg0=16384 [time]"), std::string::npos) << r.out;
+  ProcessResult r;
+  for (int attempt = 0; attempt < kFreshPairs; ++attempt) {
+    const auto [base, slow] = pair_for(attempt, true);
+    r = run_command(regress(base, slow, kThreshold + " --json " + quoted(json)));
+    ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+    ASSERT_NE(r.out.find("REGRESSION BM_SumOfSquares/gbench/f64/arg0=4096 [time]"), std::string::npos) << r.out;
+    ASSERT_NE(r.out.find("REGRESSION BM_SumOfSquares/gbench/f64/arg0=16384 [time]"), std::string::npos) << r.out;
+    if (r.out.find("REGRESSION BM_Sort") == std::string::npos &&
+        r.out.find("REGRESSION BM_Accumulate") == std::string::npos)
+      break;
+    std::cerr << "pair " << attempt << ": an unslowed benchmark flagged too (noise?); measuring a fresh pair\n";
+  }
   EXPECT_EQ(r.out.find("REGRESSION BM_Sort"), std::string::npos) << "only the slowed benchmark\n" << r.out;
+  EXPECT_EQ(r.out.find("REGRESSION BM_Accumulate"), std::string::npos) << "only the slowed benchmark\n" << r.out;
   // Two of four benchmarks twice as slow: the suite's geometric mean is about sqrt(2), give or take
   // the neighbours' noise on the other two.
   const nlohmann::json gate = nlohmann::json::parse(slurp(json));
