@@ -23,6 +23,9 @@ if(TARGET kprof AND KPROF_BUILD_TARGETS)
   if(TARGET kprof-instrumented)  # installed next to kprof: the installed `kprof lines` runs it
     install(TARGETS kprof-instrumented RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   endif()
+  if(TARGET kprof-valgrind)  # likewise: the installed `kprof callgrind` runs it
+    install(TARGETS kprof-valgrind RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  endif()
 endif()
 install(EXPORT kprofTargets NAMESPACE kprof:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kprof)
 configure_package_config_file(cmake/kprofConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/kprofConfig.cmake

@@ -92,7 +92,7 @@ KPROF_FAMILY(row_norms, RowNorms)
     .variant({.name = "scalar", .kind = kprof::Kind::scalar}, [](auto& p) { scalar(p); })
     .variant({.name = "simd-avx2", .kind = kprof::Kind::simd, .isa = kprof::Isa::avx2},
              [](auto& p) { row_norms_avx2(p.x.data(), p.out.data(), p.rows, p.cols); })
-    .variant({.name = "eigen", .kind = kprof::Kind::eigen},
+    .variant({.name = "eigen", .kind = kprof::Kind::eigen, .isa = row_norms_eigen_isa()},
              [](auto& p) { row_norms_eigen(p.x.data(), p.out.data(), p.rows, p.cols); })
     .variant({.name = "copy-rows", .kind = kprof::Kind::scalar, .note = "allocates a copy of every row"},
              [](auto& p) { copy_rows(p); })

@@ -1,7 +1,11 @@
 // Row norms with Eigen: a row-major map of the matrix, rowwise().norm().
+#include <kprof/isa.h>
 #include <Eigen/Core>
 
 #include "row_norms.h"
+
+// What this file was compiled for (AVX512_PORTABLE: AVX-512 in row_norms, AVX2 in row_norms-valgrind).
+kprof::Isa row_norms_eigen_isa() { return KPROF_COMPILED_ISA; }
 
 template <class T>
 void row_norms_eigen(const T* x, T* out, std::size_t rows, std::size_t cols) {

@@ -8,9 +8,12 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
+#include "kprof/isa.h"
 #include "kprof/process.h"
 #include "kprof/reports/callgrind_reader.h"
 #include "kprof/reports/callgrind_writer.h"
@@ -118,7 +121,77 @@ std::vector<CallgrindFunctionCost> top_functions(const CallgrindProfile& p, std:
   return list;
 }
 
+// A valgrind-safe flavour is named <binary>-valgrind: then the binary running is one itself.
+bool is_valgrind_safe_flavour(const std::filesystem::path& binary) {
+  return binary.filename().string().ends_with("-valgrind");
+}
+
+// The ISA `job`'s variant needs in another build of kprof (`region --print-isa`), or nullopt when
+// that build does not have the variant or fails.
+std::optional<Isa> isa_in(const std::filesystem::path& binary, const Job& job) {
+  Command command;
+  command.argv = {binary.string(), "region"};
+  for (const std::string& a : job.to_args()) command.argv.push_back(a);
+  command.argv.push_back("--print-isa");
+  command.capture_stdout = true;
+  command.capture_stderr = true;
+  const ProcessResult result = run_process(command);
+  if (!result.ok()) return std::nullopt;
+  try {
+    return isa_from_string(result.out.substr(0, result.out.find('\n')));
+  } catch (const UsageError&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
+
+CallgrindBuild callgrind_build_for(const Job& job) {
+  const std::filesystem::path self = self_exe();
+  const Isa isa = job.variant().isa;
+  const std::string self_label(is_valgrind_safe_flavour(self) ? kValgrindSafeBuild : kNativeBuild);
+  if (isa != Isa::avx512) {
+    if (std::string why = isa_skip_reason(isa); !why.empty()) throw UsageError(job.name() + " cannot run here: " + why);
+    return {self, self_label};
+  }
+  // Valgrind (up to 3.22 at least) does not emulate AVX-512 and hides it from CPUID, so such a
+  // variant would only fail inside valgrind with a confusing log: say why up front instead.
+  std::filesystem::path flavour = self;
+  flavour += "-valgrind";
+  std::error_code ec;
+  const bool has_flavour = std::filesystem::exists(flavour, ec);
+  if (has_flavour)
+    if (std::optional<Isa> there = isa_in(flavour, job); there && *there != Isa::avx512 && cpu_supports(*there))
+      return {flavour, std::string(kValgrindSafeBuild)};
+  throw UsageError(
+      job.name() + " needs AVX-512, which valgrind does not emulate" +
+      (has_flavour ? " (written with AVX-512 intrinsics: its valgrind-safe build " + flavour.string() + " needs it too)"
+                   : " (and there is no valgrind-safe build next to this binary: " + flavour.string() + ")") +
+      ": profile an avx2 or blas variant under callgrind, or this one with `kprof cpu` / `kprof lines`");
+}
+
+CheckResult check_in_build(const CallgrindBuild& build, const Job& job) {
+  if (build.binary == self_exe()) return check_variant(job.family(), job.target.variant, job.size, job.dtype);
+  Command command;
+  command.argv = {build.binary.string(), "region"};
+  for (const std::string& a : job.to_args()) command.argv.push_back(a);
+  command.argv.push_back("--check");
+  command.capture_stdout = true;
+  command.capture_stderr = true;
+  const ProcessResult result = run_process(command);
+  try {
+    if (!result.ok()) throw std::runtime_error(result.how_it_ended());
+    const auto j = nlohmann::json::parse(result.out);
+    CheckResult check;
+    check.ok = j.at("ok").get<bool>();
+    check.reason = j.at("reason").get<std::string>();
+    check.max_rel_error = j.at("max_rel_error").get<double>();
+    return check;
+  } catch (const std::exception& e) {
+    throw ToolError(build.binary.string() + ", asked to check " + job.name() + " against its reference, failed (" +
+                    e.what() + "):\n" + result.err);
+  }
+}
 
 void CallgrindRegionHooks::on_enter() {
   CALLGRIND_START_INSTRUMENTATION;
@@ -153,16 +226,11 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
   const auto tmp = temporary_name_for(options.out_dir / name);
   const auto log = temporary_name_for(options.out_dir / (name + ".log"));
   const auto report = temporary_name_for(options.out_dir / (name + ".json"));
-  // Valgrind (up to 3.22 at least) does not emulate AVX-512 and hides it from CPUID, so such a
-  // variant would only fail inside valgrind with a confusing log: say why up front instead.
-  if (t.job.variant().isa == Isa::avx512)
-    throw UsageError(t.job.name() +
-                     " needs AVX-512, which valgrind does not emulate: profile an avx2 or blas variant under "
-                     "callgrind, or this one with `kprof cpu` / `kprof lines`");
-  RemoveOnExit cleanup({tmp, log, report});  // tmp is renamed away once it is complete
+  const CallgrindBuild build = callgrind_build_for(t.job);  // before anything is written
+  RemoveOnExit cleanup({tmp, log, report});                 // tmp is renamed away once it is complete
   auto args = valgrind_args(valgrind, options, tmp, log);
   args.insert(args.begin() + 2, {"--instr-atstart=no", "--collect-atstart=no"});
-  args.insert(args.end(), {self_exe().string(), "region"});
+  args.insert(args.end(), {build.binary.string(), "region"});
   for (const std::string& a : t.job.to_args()) args.push_back(a);
   args.insert(args.end(),
               {"--iterations", std::to_string(t.iterations), "--collector", "callgrind", "--report", report.string()});
@@ -185,6 +253,7 @@ CallgrindRun run_callgrind_kernel(const KernelTarget& t, const CallgrindOptions&
   write_callgrind_file(run.file, run.profile);
   run.total_seconds = valgrind_run.wall_seconds;
   run.region_seconds = region.value("seconds", 0.0);
+  run.build = build;
   return run;
 }
 
@@ -247,6 +316,7 @@ CallgrindEntry callgrind_entry(const KernelTarget& t, const CallgrindRun& run, s
   if (e.flops_per_call > 0 && !totals.empty())
     e.ir_per_flop = static_cast<double>(totals[0]) / (e.flops_per_call * static_cast<double>(t.iterations));
   e.region_seconds_under_valgrind = run.region_seconds;
+  e.build = run.build.label;
   return e;
 }
 

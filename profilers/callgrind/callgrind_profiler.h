@@ -40,8 +40,30 @@ struct CallgrindOptions {
 // valgrind throws ToolError when valgrind fails (with the end of its log).
 std::filesystem::path require_valgrind();
 
+// The build a kernel's region runs in under valgrind (CallgrindEntry::build). Valgrind does not emulate
+// AVX-512: a variant that needs it here runs in the valgrind-safe flavour next to this binary
+// (`<binary>-valgrind`, built by kprof_add_family / kprof_add_kernels), where its code is compiled
+// for AVX2 when it has no AVX-512 intrinsics (AVX512_PORTABLE: Eigen). Every other variant runs in
+// this binary, the code `kprof run` measures.
+inline constexpr std::string_view kNativeBuild = "native";
+inline constexpr std::string_view kValgrindSafeBuild = "avx2 (valgrind-safe)";
+
+struct CallgrindBuild {
+  std::filesystem::path binary;  // the kprof that valgrind runs the region in
+  std::string label;             // kNativeBuild or kValgrindSafeBuild
+};
+
+// Where `job`'s region can run under valgrind; UsageError naming why when nowhere (a variant
+// written with AVX-512 intrinsics, an ISA this CPU lacks).
+CallgrindBuild callgrind_build_for(const Job& job);
+
+// `job`'s variant checked against its family's reference in `build` (run natively, not under
+// valgrind): the code that build's region ran. ToolError when that build fails to say.
+CheckResult check_in_build(const CallgrindBuild& build, const Job& job);
+
 struct CallgrindRun {
   std::filesystem::path file;  // the callgrind.out.* written
+  CallgrindBuild build;        // kernel mode: the build whose region ran
   CallgrindProfile profile;
   double region_seconds = 0;  // wall time of the region under valgrind (kernel mode)
   double total_seconds = 0;   // wall time of the whole valgrind run

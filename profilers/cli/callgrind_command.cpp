@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -11,7 +12,6 @@
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
 #include "kprof/frame.h"
-#include "kprof/isa.h"
 #include "kprof/job.h"
 #include "kprof/reports/callgrind_diff.h"
 #include "kprof/reports/callgrind_hotspots.h"
@@ -165,6 +165,7 @@ void profile_kernel(Context& ctx, const CallgrindArgs& a) {
   out << "callgrind: " << job.name() << " " << to_string(job.dtype) << " " << job.size.str() << ", " << t.iterations
       << " iteration(s), kernel region only\n"
       << "file: " << run.file.string() << "\npprof: " << entry.pprof_file << "\n"
+      << "build: " << run.build.label << "\n"
       << totals_line(run.profile, t.iterations, flops) << (a.cache_sim ? kCacheNote : "")
       << hotspot_report(run.profile, a.top, false, /*kernel_region=*/true);
   std::cout << out.str();
@@ -199,28 +200,25 @@ CompareRow compare_one(const Job& job, const CallgrindArgs& a, CallgrindSection&
   if (!a.quiet) std::cerr << "kprof: running " << name << " under callgrind...\n";
   // A variant that cannot run here (an ISA this CPU or valgrind lacks) is reported, the others
   // still compared; a missing or failing valgrind is a ToolError and ends the comparison.
+  // (callgrind_build_for decides, and picks the valgrind-safe build for a variant that needs AVX-512.)
   std::string refused;
   CallgrindRun run;
-  if (std::string why = isa_skip_reason(job.variant().isa); !why.empty()) {
-    refused = name + " cannot run here: " + why;
-  } else {
-    try {
-      run = run_callgrind_kernel(t, options_from(a));
-    } catch (const UsageError& e) {
-      refused = e.what();
-    }
+  try {
+    run = run_callgrind_kernel(t, options_from(a));
+  } catch (const UsageError& e) {
+    refused = e.what();
   }
   if (!refused.empty()) {
     std::string why = refused;
     if (why.rfind(name + " ", 0) == 0) why = why.substr(name.size() + 1);
     why = why.substr(0, why.find('\n'));
     details << "\n" << name << ": skipped: " << refused << "\n";
-    return {-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why}};
+    return {-1, {name, "-", "-", "-", "skipped", why.size() > 70 ? why.substr(0, 67) + "..." : why, "-"}};
   }
   // Correctness first, as in `kprof run`: a wrong variant's counts are shown but never ranked.
   CallgrindEntry entry = callgrind_entry(t, run, a.top);
   entry.pprof_file = write_callgrind_pprof(run);
-  const CheckResult check = check_variant(job.family(), job.target.variant, job.size, job.dtype);
+  const CheckResult check = check_in_build(run.build, job);  // the code valgrind ran
   entry.matches_reference = check.ok;
   if (!check.ok) entry.mismatch = check.reason;
   results.results.push_back(std::move(entry));
@@ -233,7 +231,25 @@ CompareRow compare_one(const Job& job, const CallgrindArgs& a, CallgrindSection&
   details << "\n" << name << ": hottest lines\n" << lines.text();
   return {check.ok ? per_call : -1,
           {name, format_count(static_cast<std::int64_t>(per_call)), flops > 0 ? format_fixed(per_call / flops, 3) : "-",
-           check.ok ? "" : "WRONG", hottest, source}};
+           check.ok ? "" : "WRONG", hottest, source, run.build.label}};
+}
+
+// Instruction counts of two builds compare code compiled for different ISAs: say so under the
+// table when the variants did not all run in one build ("" when they did).
+std::string mixed_builds_note(const CallgrindSection& results) {
+  std::map<std::string, std::vector<std::string>> variants_by_build;
+  for (const CallgrindEntry& e : results.results) variants_by_build[e.build].push_back(e.subject.variant);
+  if (variants_by_build.size() < 2) return "";
+  std::string note = "note: the variants ran in different builds, so their Ir count code compiled for different ISAs:";
+  for (const auto& [build, variants] : variants_by_build) {
+    note += " " + build + ":";
+    for (std::size_t i = 0; i < variants.size(); ++i) note += (i ? ", " : " ") + variants[i];
+    note += ";";
+  }
+  note.back() = '.';
+  return note +
+         " The valgrind-safe build runs AVX-512 variants' portable code (Eigen) compiled for AVX2, which "
+         "valgrind emulates; `kprof run` times the native build.\n";
 }
 
 void compare_variants(Context& ctx, const CallgrindArgs& a) {
@@ -246,8 +262,8 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
   for (const auto& [ir, row] : rows)
     if (ir > 0 && (best == 0 || ir < best)) best = ir;
   Table summary;
-  summary.header = {"variant", "Ir/call", "Ir/FLOP", "vs best", "hottest line", "source"};
-  summary.left_aligned = {true, false, false, false, true, true};
+  summary.header = {"variant", "Ir/call", "Ir/FLOP", "vs best", "hottest line", "source", "build"};
+  summary.left_aligned = {true, false, false, false, true, true, true};
   for (auto& [ir, row] : rows) {
     if (ir > 0) row[3] = format_fixed(ir / best, 2) + "x";
     summary.rows.push_back(row);
@@ -255,7 +271,7 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
   std::ostringstream out;
   out << "callgrind comparison: " << a.target << ", " << a.dtype << ", " << a.iterations
       << " iteration(s) per variant, kernel region only (Ir: instructions executed)\n"
-      << summary.text();
+      << summary.text() << mixed_builds_note(results);
   for (const CallgrindEntry& e : results.results)
     if (e.matches_reference == false) {
       out << "WRONG: " << e.subject.family << "/" << e.subject.variant << ": " << e.mismatch << " (not ranked)\n";
@@ -263,7 +279,8 @@ void compare_variants(Context& ctx, const CallgrindArgs& a) {
     }
   out << details.str();
   std::cout << out.str();
-  finish_run(ctx, a, results, out.str(), "\n### callgrind comparison\n" + summary.markdown());
+  finish_run(ctx, a, results, out.str(),
+             "\n### callgrind comparison\n" + summary.markdown() + mixed_builds_note(results));
 }
 
 // The command does one job: a kernel, a program, --annotate or --diff. Two at once were silently

@@ -2,6 +2,7 @@
 #include <Eigen/Core>
 
 #include "blas1_kernels.h"
+#include "kprof/isa.h"
 
 namespace kprof::targets {
 
@@ -24,6 +25,9 @@ std::string eigen_code_path() {
   return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
          std::to_string(EIGEN_MINOR_VERSION) + " (" + Eigen::SimdInstructionSetsInUse() + ")";
 }
+
+// What this file was compiled for: AVX-512 in the native build, AVX2 in the valgrind-safe flavour.
+Isa eigen_isa() { return KPROF_COMPILED_ISA; }
 
 template float dot_eigen(const float*, const float*, std::int64_t);
 template double dot_eigen(const double*, const double*, std::int64_t);

@@ -76,7 +76,7 @@ KPROF_FAMILY(dot, DotProblem)
     .variant({.name = "simd-avx512", .kind = Kind::simd, .isa = Isa::avx512},
              [](auto& p) { p.result = dot_avx512(p.x.data(), p.y.data(), p.n()); })
     .variant({.name = "blas", .kind = Kind::blas}, [](auto& p) { p.result = blas_dot(p.x.data(), p.y.data(), p.n()); })
-    .variant({.name = "eigen", .kind = Kind::eigen, .isa = Isa::avx512, .code_path = eigen_code_path},
+    .variant({.name = "eigen", .kind = Kind::eigen, .isa = eigen_isa(), .code_path = eigen_code_path},
              [](auto& p) { p.result = dot_eigen(p.x.data(), p.y.data(), p.n()); });
 
 KPROF_FAMILY(axpy, AxpyProblem)
@@ -95,7 +95,7 @@ KPROF_FAMILY(axpy, AxpyProblem)
     .variant({.name = "simd-avx512", .kind = Kind::simd, .isa = Isa::avx512},
              [](auto& p) { axpy_avx512(p.a, p.x.data(), p.y.data(), p.n()); })
     .variant({.name = "blas", .kind = Kind::blas}, [](auto& p) { blas_axpy(p.a, p.x.data(), p.y.data(), p.n()); })
-    .variant({.name = "eigen", .kind = Kind::eigen, .isa = Isa::avx512, .code_path = eigen_code_path},
+    .variant({.name = "eigen", .kind = Kind::eigen, .isa = eigen_isa(), .code_path = eigen_code_path},
              [](auto& p) { axpy_eigen(p.a, p.x.data(), p.y.data(), p.n()); });
 
 }  // namespace kprof::targets

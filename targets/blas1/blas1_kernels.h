@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kprof/isa.h"
+
 namespace kprof::targets {
 
 template <class T>
@@ -29,5 +31,6 @@ T dot_eigen(const T* x, const T* y, std::int64_t n);
 template <class T>
 void axpy_eigen(T a, const T* x, T* y, std::int64_t n);
 std::string eigen_code_path();  // "Eigen 3.4.0 (AVX512, FMA, AVX2, ...)"
+Isa eigen_isa();                // what blas1_eigen.cpp was compiled for (KPROF_COMPILED_ISA)
 
 }  // namespace kprof::targets

@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 
 #include "distances_kernels.h"
+#include "kprof/isa.h"
 
 namespace kprof::targets {
 namespace {
@@ -41,6 +42,9 @@ std::string distances_eigen_code_path() {
   return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
          std::to_string(EIGEN_MINOR_VERSION) + " GEMM (" + Eigen::SimdInstructionSetsInUse() + ")";
 }
+
+// What this file was compiled for: AVX-512 in the native build, AVX2 in the valgrind-safe flavour.
+Isa distances_eigen_isa() { return KPROF_COMPILED_ISA; }
 
 template void distances_eigen(const DistancesTask<float>&);
 template void distances_eigen(const DistancesTask<double>&);

@@ -107,7 +107,7 @@ KPROF_FAMILY(distances, DistancesProblem)
              [](auto& p) { distances_blas(p.task()); })
     .variant({.name = "eigen",
               .kind = Kind::eigen,
-              .isa = Isa::avx512,
+              .isa = distances_eigen_isa(),
               .note = "||x||² + ||c||² - 2·X·Cᵀ, Eigen GEMM per chunk",
               .code_path = distances_eigen_code_path},
              [](auto& p) { distances_eigen(p.task()); })

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kprof/isa.h"
+
 namespace kprof::targets {
 
 // Block rows are padded to a multiple of this many elements (a zmm register of floats), so the SIMD
@@ -61,6 +63,7 @@ void distances_blas_rows(const DistancesTask<T>& t);
 template <class T>
 void distances_eigen(const DistancesTask<T>& t);
 std::string distances_eigen_code_path();  // "Eigen 3.4.0 (AVX512, FMA, ...)"
+Isa distances_eigen_isa();                // what distances_eigen.cpp was compiled for (KPROF_COMPILED_ISA)
 
 // Shared by both GEMM variants: ||x||² and ||c||² of `rows` rows, and the reduction of a
 // -2·X·Cᵀ block to the row minimum with the norms added back and cancellation clamped at 0.

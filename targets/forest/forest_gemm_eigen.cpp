@@ -10,6 +10,7 @@
 #include <Eigen/Core>
 
 #include "forest_kernels.h"
+#include "kprof/isa.h"
 
 namespace kprof::targets::forest {
 namespace {
@@ -53,6 +54,9 @@ std::string forest_eigen_code_path() {
   return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
          std::to_string(EIGEN_MINOR_VERSION) + " GEMM (" + Eigen::SimdInstructionSetsInUse() + ")";
 }
+
+// What this file was compiled for: AVX-512 in the native build, AVX2 in the valgrind-safe flavour.
+Isa forest_eigen_isa() { return KPROF_COMPILED_ISA; }
 
 template void predict_gemm_eigen(const GemmTask<float>&);
 template void predict_gemm_eigen(const GemmTask<double>&);

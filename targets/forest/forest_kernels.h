@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kprof/isa.h"
+
 namespace kprof::targets::forest {
 
 template <class T>
@@ -79,6 +81,7 @@ void predict_gemm_blas(const GemmTask<T>& g);
 template <class T>
 void predict_gemm_eigen(const GemmTask<T>& g);
 std::string forest_eigen_code_path();  // "Eigen 3.4.0 (AVX512, FMA, ...)"
+Isa forest_eigen_isa();                // what forest_gemm_eigen.cpp was compiled for (KPROF_COMPILED_ISA)
 
 // Shared by both GEMM variants: S = XA <= B, H = P == D as 0/1, and the mean over trees in tree order.
 template <class T>

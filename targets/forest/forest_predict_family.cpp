@@ -96,7 +96,7 @@ KPROF_FAMILY(forest_predict, ForestPredictProblem)
              [](auto& p) { predict_gemm_blas(p.gemm_task()); })
     .variant({.name = "gemm-eigen",
               .kind = Kind::eigen,
-              .isa = Isa::avx512,
+              .isa = forest_eigen_isa(),
               .note = "Hummingbird's GEMM strategy, Eigen products per tree and chunk",
               .code_path = forest_eigen_code_path},
              [](auto& p) { predict_gemm_eigen(p.gemm_task()); })

@@ -2,6 +2,7 @@
 #include <Eigen/Core>
 
 #include "gemm_kernels.h"
+#include "kprof/isa.h"
 
 namespace kprof::targets {
 
@@ -25,6 +26,9 @@ std::string gemm_eigen_code_path() {
   return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
          std::to_string(EIGEN_MINOR_VERSION) + " (" + Eigen::SimdInstructionSetsInUse() + ")";
 }
+
+// What this file was compiled for: AVX-512 in the native build, AVX2 in the valgrind-safe flavour.
+Isa gemm_eigen_isa() { return KPROF_COMPILED_ISA; }
 
 template void gemm_eigen(std::int64_t, std::int64_t, std::int64_t, const float*, std::int64_t, const float*,
                          std::int64_t, float*, std::int64_t);

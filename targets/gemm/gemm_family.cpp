@@ -65,7 +65,7 @@ KPROF_FAMILY(gemm, GemmProblem)
               .threaded = true},
              [](auto& p) { p.call([](auto... args) { gemm_avx512_threads(args..., current_threads()); }); })
     .variant({.name = "blas", .kind = Kind::blas}, [](auto& p) { p.call([](auto... args) { gemm_blas(args...); }); })
-    .variant({.name = "eigen", .kind = Kind::eigen, .isa = Isa::avx512, .code_path = gemm_eigen_code_path},
+    .variant({.name = "eigen", .kind = Kind::eigen, .isa = gemm_eigen_isa(), .code_path = gemm_eigen_code_path},
              [](auto& p) { p.call([](auto... args) { gemm_eigen(args...); }); });
 
 }  // namespace kprof::targets

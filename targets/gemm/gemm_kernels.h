@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kprof/isa.h"
+
 namespace kprof::targets {
 
 // The reference: the textbook sum over p in ascending order, accumulated in double.
@@ -48,5 +50,6 @@ template <class T>
 void gemm_eigen(std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda, const T* b,
                 std::int64_t ldb, T* c, std::int64_t ldc);
 std::string gemm_eigen_code_path();  // "Eigen 3.4.0 (AVX512, FMA, AVX2, ...)"
+Isa gemm_eigen_isa();                // what gemm_eigen.cpp was compiled for (KPROF_COMPILED_ISA)
 
 }  // namespace kprof::targets

@@ -2,6 +2,7 @@
 // AVX-512 (see CMakeLists.txt), so Eigen vectorises as wide as the CPU allows.
 #include <Eigen/Dense>
 
+#include "kprof/isa.h"
 #include "kprof/lines.h"
 #include "nmf_problem.h"
 
@@ -92,5 +93,8 @@ std::string eigen_code_path() {
   return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
          std::to_string(EIGEN_MINOR_VERSION) + " (" + Eigen::SimdInstructionSetsInUse() + ")";
 }
+
+// What this file was compiled for: AVX-512 in the native build, AVX2 in the valgrind-safe flavour.
+Isa eigen_isa() { return KPROF_COMPILED_ISA; }
 
 }  // namespace kprof::targets::nmf

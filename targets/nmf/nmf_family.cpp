@@ -11,6 +11,7 @@
 namespace kprof::targets::nmf {
 
 std::string eigen_code_path();  // nmf_eigen.cpp
+Isa eigen_isa();                // what nmf_eigen.cpp was compiled for (KPROF_COMPILED_ISA)
 
 // One function, statement for statement the seed's _nls_subproblem (longer than ~60 lines on
 // purpose): its line table is meant to be read next to the seed's %lprun output line for line.
@@ -106,7 +107,7 @@ KPROF_FAMILY(nmf, NmfProblem)
              [](auto& p) { nls_scalar(p); })
     .variant({.name = "eigen",
               .kind = Kind::eigen,
-              .isa = Isa::avx512,
+              .isa = eigen_isa(),
               .note = "the NumPy statements in Eigen; KPROF_LINE markers",
               .code_path = eigen_code_path},
              [](auto& p) { nls_eigen(p); })

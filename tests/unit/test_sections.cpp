@@ -28,6 +28,7 @@ CallgrindSection callgrind_section() {
   e.flops_per_call = 8192;
   e.ir_per_flop = 10000.0 / 8192;
   e.region_seconds_under_valgrind = 0.25;
+  e.build = "avx2 (valgrind-safe)";
   e.top_functions.push_back({"dot_scalar<double>", "dot.cpp", "/usr/bin/kprof", {{"Ir", 29000}}, {{"Ir", 29500}}});
   CallgrindEntry program;
   program.subject = Subject::of_program({"/bin/true", "--flag"});
@@ -217,7 +218,7 @@ TEST(Sections, AnUnknownSchemaVersionIsRefusedNotReadAsOne) {
   cg["schema_version"] = 42;
   std::string e = error_reading(document_with({{"callgrind", cg}}));
   EXPECT_NE(e.find("bad.json: field 'sections.callgrind.schema_version' is 42: this kprof reads the callgrind "
-                   "section in version 1, 2"),
+                   "section in version 1, 2, 3"),
             std::string::npos)
       << e;
   json mem = memory_section().to_json();

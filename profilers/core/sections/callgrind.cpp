@@ -39,6 +39,7 @@ json entry_json(const CallgrindEntry& e) {
   j["flops_per_call"] = e.flops_per_call;
   if (e.ir_per_flop) j["ir_per_flop"] = *e.ir_per_flop;
   j["region_seconds_under_valgrind"] = e.region_seconds_under_valgrind;
+  if (!e.build.empty()) j["build"] = e.build;
   if (e.matches_reference) j["matches_reference"] = *e.matches_reference;
   if (e.matches_reference == false) j["mismatch"] = e.mismatch;
   return j;
@@ -58,6 +59,7 @@ CallgrindEntry read_entry(const JsonField& j) {
   e.flops_per_call = j.at("flops_per_call").non_negative();
   if (auto v = j.find("ir_per_flop")) e.ir_per_flop = v->non_negative();
   e.region_seconds_under_valgrind = j.at("region_seconds_under_valgrind").non_negative();
+  if (auto v = j.find("build")) e.build = v->str();
   if (auto v = j.find("matches_reference")) e.matches_reference = v->boolean();
   if (e.matches_reference == false) e.mismatch = j.at("mismatch").str();
   return e;
@@ -79,7 +81,7 @@ json CallgrindSection::to_json() const {
 }
 
 CallgrindSection CallgrindSection::from_json(const JsonField& j) {
-  section_version(j, kName, {1, 2});
+  section_version(j, kName, {1, 2, 3});
   CallgrindSection s;
   for (const JsonField& e : j.at("results").elements()) s.results.push_back(read_entry(e));
   std::vector<std::string> keys;

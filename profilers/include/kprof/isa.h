@@ -24,3 +24,16 @@ std::string isa_skip_reason(Isa isa);
 Isa widest_supported_isa();
 
 }  // namespace kprof
+
+// The ISA the translation unit that expands it is compiled for (its -m flags). Code written
+// without intrinsics (Eigen, auto-vectorised loops) is compiled for AVX-512 in kprof's native build
+// and for AVX2 in its valgrind-safe flavour (docs/CALLGRIND.md); its variant requires what it was
+// compiled for by declaring `.isa = my_kernel_isa()`, a function defined in the kernel's own file
+// as `return KPROF_COMPILED_ISA;`. A macro, not a function: it must be read with that file's flags.
+#if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512DQ__) && defined(__AVX512BW__)
+#define KPROF_COMPILED_ISA ::kprof::Isa::avx512
+#elif defined(__AVX2__) && defined(__FMA__)
+#define KPROF_COMPILED_ISA ::kprof::Isa::avx2
+#else
+#define KPROF_COMPILED_ISA ::kprof::Isa::baseline
+#endif

@@ -37,6 +37,10 @@ struct CallgrindEntry {
   double flops_per_call = 0;
   std::optional<double> ir_per_flop;  // when the family counts FLOPs
   double region_seconds_under_valgrind = 0;
+  // The build whose region valgrind ran: "native" (the binary `kprof run` measures) or "avx2
+  // (valgrind-safe)" (its flavour with Eigen compiled for AVX2, for a variant that needs AVX-512
+  // natively; docs/CALLGRIND.md). Empty in documents before version 3.
+  std::string build;
   // `--compare` checks each variant's output against its family's reference, as `kprof run` does
   // (absent when not checked): a wrong variant's counts are kept and shown, never ranked.
   std::optional<bool> matches_reference;
@@ -49,7 +53,8 @@ struct CallgrindEntry {
 
 struct CallgrindSection {
   static constexpr std::string_view kName = "callgrind";
-  static constexpr int kVersion = 2;  // 2: `schema_version` written, `program` an argv array (1: a string)
+  // 2: `schema_version` written, `program` an argv array (1: a string); 3: a kernel's `build`.
+  static constexpr int kVersion = 3;
   std::vector<CallgrindEntry> results;
 
   nlohmann::json to_json() const;
