@@ -27,10 +27,15 @@ if(TARGET kprof AND KPROF_BUILD_TARGETS)
     install(TARGETS kprof-valgrind RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   endif()
 endif()
+# kprof_line_profile's marker writer, for projects built against the installed package; exported so
+# that KprofLineProfile.cmake finds it as kprof::kprof-mark.
+if(TARGET kprof-mark)
+  install(TARGETS kprof-mark EXPORT kprofTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 install(EXPORT kprofTargets NAMESPACE kprof:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kprof)
 configure_package_config_file(cmake/kprofConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/kprofConfig.cmake
                               INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kprof)
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/kprofConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/kprofConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/kprofConfigVersion.cmake
-              cmake/KprofHelpers.cmake
+              cmake/KprofHelpers.cmake cmake/KprofLineProfile.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kprof)

@@ -7,7 +7,15 @@
 # so tables, kcachegrind files and editors point at the user's file. The originals are never modified.
 function(kprof_line_profile target)
   cmake_parse_arguments(PARSE_ARGV 1 arg "ALL_FUNCTIONS" "" "SOURCES;FUNCTIONS;EXCLUDE_LINES")
-  if(NOT TARGET kprof-mark)
+  # kprof-mark of kprof's own build tree (kprof itself, or a project that embeds it), else the one
+  # installed with the package (find_package(kprof)); likewise the line timers' runtime.
+  if(TARGET kprof-mark)
+    set(mark kprof-mark)
+    set(lines_runtime kprof_lines)
+  elseif(TARGET kprof::kprof-mark)
+    set(mark kprof::kprof-mark)
+    set(lines_runtime kprof::kprof_lines)
+  else()
     message(FATAL_ERROR "kprof_line_profile(${target}): kprof-mark was not built (it needs Debian's "
                         "libclang-14-dev: scripts/setup.sh installs it)")
   endif()
@@ -38,9 +46,9 @@ function(kprof_line_profile target)
     get_filename_component(name ${source} NAME)
     set(marked ${CMAKE_CURRENT_BINARY_DIR}/kprof-marked/${target}/${name})
     add_custom_command(OUTPUT ${marked}
-                       COMMAND kprof-mark ${original} -o ${marked} -q ${select} -- "-I$<JOIN:${includes},;-I>"
+                       COMMAND ${mark} ${original} -o ${marked} -q ${select} -- "-I$<JOIN:${includes},;-I>"
                                "-D$<JOIN:${defines},;-D>" -std=c++20
-                       DEPENDS ${original} kprof-mark
+                       DEPENDS ${original} ${mark}
                        COMMENT "kprof-mark: line markers into ${name}"
                        COMMAND_EXPAND_LISTS VERBATIM)
     get_filename_component(original_dir ${original} DIRECTORY)
@@ -51,5 +59,5 @@ function(kprof_line_profile target)
     list(APPEND target_sources ${marked})
   endforeach()
   set_property(TARGET ${target} PROPERTY SOURCES ${target_sources})
-  target_link_libraries(${target} PRIVATE kprof_lines)
+  target_link_libraries(${target} PRIVATE ${lines_runtime})
 endfunction()

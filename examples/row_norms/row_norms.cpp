@@ -2,7 +2,6 @@
 // compare — plain loops, AVX2 intrinsics, Eigen, one that allocates a copy of every row, and one
 // with a deliberate bug (it skips each row's last element), which kprof must catch.
 #include <kprof/kprof.h>
-#include <kprof/lines.h>
 
 #include <cmath>
 #include <span>
@@ -38,17 +37,15 @@ void reference(RowNorms<T>& p) {
   }
 }
 
-// Plain loops, timed line by line by `row_norms lines row_norms/scalar`.
+// Plain loops, timed line by line by `row_norms lines row_norms/scalar` without a marker in sight:
+// kprof_line_profile (CMakeLists.txt) compiles row_norms-instrumented from a copy of this file with
+// markers at every statement of this function.
 template <class T>
 void scalar(RowNorms<T>& p) {
-  KPROF_FUNCTION;
   for (std::size_t i = 0; i < p.rows; ++i) {
-    KPROF_LINE;
     const T* row = p.x.data() + i * p.cols;
     T sum = 0;
-    KPROF_LINE;
     for (std::size_t j = 0; j < p.cols; ++j) sum += row[j] * row[j];
-    KPROF_LINE;
     p.out[i] = std::sqrt(sum);
   }
 }

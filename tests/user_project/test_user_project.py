@@ -106,6 +106,16 @@ lines = json.load(open(out("lines/lines.json")))
 text = json.dumps(lines)
 rows_hits = [r for f in lines["sections"]["lines"]["functions"] for r in f["lines"] if r["hits"] == 3 * ROWS]
 check("row_norms.cpp" in text and len(rows_hits) >= 2, "lines: per-row lines of row_norms.cpp hit rows x calls times")
+# scalar() holds no marker: kprof_line_profile of the installed package (kprof::kprof-mark) put one
+# at every statement of a copy; the table reads the example's own file.
+check(os.path.exists(os.path.join(PREFIX, "bin", "kprof-mark")), "kprof-mark is installed with the package")
+check("KPROF_LINE" not in open(os.path.join(SRC, "examples/row_norms/row_norms.cpp")).read(),
+      "examples/row_norms/row_norms.cpp has no marker of its own")
+files = {f["file"] for f in lines["sections"]["lines"]["functions"]}
+per_row = {r["text"].strip() for r in rows_hits}
+check(files and all(f.endswith("examples/row_norms/row_norms.cpp") and "kprof-marked" not in f for f in files) and
+      {"const T* row = p.x.data() + i * p.cols;", "p.out[i] = std::sqrt(sum);"} <= per_row,
+      f"lines: automatic markers time every statement of scalar() in the example's own file ({files}, {per_row})")
 
 # mem: the allocating variant allocates one row per row, the scalar one nothing.
 mem = json.loads(sh(opt, "mem", "row_norms/copy-rows", "-s", SIZE, "-t", "f64", "--iterations", "2",
