@@ -185,13 +185,21 @@ void fill_rows(FunctionReport& fr, const std::vector<std::string>& src, const st
     for (const auto& [l, cell] : placement.shown()) fr.rows.push_back(placement.row(l, clock));
     return;
   }
-  const std::uint32_t first = signature_start(src, fr.line);
+  // An automatic KPROF_FUNCTION is on the body's '{' line, a manual one on the line below it.
+  const std::uint32_t first = signature_start(src, fr.automatic_markers ? fr.line + 1 : fr.line);
   const std::uint32_t last = body_end(src, fr.line, own.rbegin()->first, fr.automatic_markers);
   // A marker never reached has no site record; its line is hidden all the same (its statement
   // shows, without numbers), so that the table looks the same whichever lines ran.
   for (std::uint32_t l = first; l <= last; ++l)
     if (!placement.hidden(l) && (own.count(l) || placement.statement_below(l) == 0))
       fr.rows.push_back(placement.row(l, clock));
+}
+
+// The lines kprof-mark left without a marker inside the function's rows (automatic markers only).
+void attach_not_instrumented(FunctionReport& fr) {
+  if (!fr.automatic_markers || fr.rows.empty()) return;
+  for (NotInstrumented& u : unmarked_lines(fr.file))
+    if (u.line >= fr.rows.front().line && u.line <= fr.rows.back().line) fr.not_instrumented.push_back(std::move(u));
 }
 
 }  // namespace
@@ -223,6 +231,7 @@ Report build_report(const Snapshot& snapshot) {
     const std::vector<std::string> src = read_source_lines(fr.file);
     check_source(fr, src, own);
     fill_rows(fr, src, own, snapshot.clock);
+    attach_not_instrumented(fr);
     if (!fr.source_available) report.notes.push_back(fr.function + ": " + fr.source_note);
     for (const LineRow& row : fr.rows) {
       if (!row.marked) continue;
@@ -277,6 +286,16 @@ std::string clock_line(const ClockInfo& c) {
          format_fixed(c.repeat_mark_ns, 2) + " ns per repeated line, " + format_fixed(c.call_ns, 1) + " ns per call";
 }
 
+// Under a function's table: where the time of its unmarked statements went.
+std::string not_instrumented_line(const FunctionReport& fr) {
+  if (fr.not_instrumented.empty()) return "";
+  std::string out = "Not instrumented (their time counts on the line timed before them):";
+  for (std::size_t i = 0; i < fr.not_instrumented.size(); ++i)
+    out += (i ? ", " : " ") + std::string("line ") + std::to_string(fr.not_instrumented[i].line) + " (" +
+           fr.not_instrumented[i].why + ")";
+  return out + "\n";
+}
+
 std::string function_heading(const FunctionReport& fr) {
   return "Function: " + fr.function + " at line " + std::to_string(fr.line) + "\nCalls: " + std::to_string(fr.calls) +
          "   Total time: " + format_duration_ns(fr.total_ns) +
@@ -290,7 +309,7 @@ std::string render_text(const Report& report) {
   for (const FunctionReport& fr : report.functions) {
     out += "\nFile: " + fr.file + "\n" + function_heading(fr) + "\n";
     if (!fr.source_note.empty()) out += "Note: " + fr.source_note + "\n";
-    out += "\n" + line_table(fr).text();
+    out += "\n" + line_table(fr).text() + not_instrumented_line(fr);
   }
   if (!report.ranked.empty()) out += "\nLines ranked by time:\n" + ranked_table(report, 10).text();
   for (const std::string& n : report.notes) out += "note: " + n + "\n";
@@ -307,6 +326,7 @@ std::string render_markdown(const Report& report) {
     Table t = line_table(fr);
     for (auto& row : t.rows) row.back() = row.back().empty() ? "" : "`" + row.back() + "`";
     out += t.markdown();
+    if (const std::string note = not_instrumented_line(fr); !note.empty()) out += "\n> " + note;
   }
   if (!report.ranked.empty()) {
     Table t = ranked_table(report, 10);
@@ -330,6 +350,7 @@ LinesSection to_section(const Report& report) {
       if (r.marked)
         f.lines.push_back({r.line, r.marker_line, r.hits, r.ns, r.hits ? r.ns / static_cast<double>(r.hits) : 0.0,
                            fr.total_ns > 0 ? 100.0 * r.ns / fr.total_ns : 0.0, r.text});
+    for (const NotInstrumented& u : fr.not_instrumented) f.not_instrumented.push_back({u.line, u.why});
     s.functions.push_back(std::move(f));
   }
   for (const RankedLine& r : report.ranked)

@@ -1,5 +1,5 @@
 // The test copy of targets/nmf/nmf_scalar.cpp with its KPROF_FUNCTION / KPROF_LINE lines removed:
-// test_nmf_auto_lines compiles it through kprof_line_profile and compares the table with the manual one.
+// test_auto_lines compiles it through kprof_line_profile and compares the table with the manual one.
 // The NLS subproblem as a first C++ port would write it: one plain loop nest per NumPy
 // statement, at the x86-64 baseline.
 #include <cmath>

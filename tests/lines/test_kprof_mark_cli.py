@@ -41,6 +41,10 @@ check("skipped unmarked_fixture::doubled: constexpr" in p.stderr, f"constexpr fu
 
 p = mark(source, "-o", out, "--function", "early_exit", "--exclude-line", "41", "--", f"-I{SRC}", "-std=c++20")
 check(p.returncode == 0 and "line 41 not instrumented: excluded" in p.stderr, "an excluded line is reported")
+excluded = open(out).read()
+check(excluded.endswith('note_unmarked_lines("' + source + '", {{41, "excluded"}});\n') and
+      excluded.count("\n") == marked.count("\n") + 2,
+      "the copy registers the excluded line for the report, after the original's last line")
 
 broken = os.path.join(WORK, "broken.cpp")
 open(broken, "w").write("int f(int x) {\n  return x +;\n}\n")

@@ -3,11 +3,13 @@
 // original file and lines in every site, and kprof-mark's refusals (exit 2, naming the problem).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
 
 #include "kprof/lines/collector.h"
+#include "kprof/lines/report.h"
 #include "unmarked_code.h"
 
 namespace {
@@ -105,6 +107,40 @@ TEST(AutomaticMarkers, CaseLabelsTakeTheirMarkerAfterTheLabel) {
   });
   EXPECT_EQ(hits(s, line_of("case_zero")), 1);
   EXPECT_EQ(hits(s, line_of("case_default")), 3);
+}
+
+// EXCLUDE_LINES 87 (CMakeLists.txt) and a macro-written statement: no site on either line, and the
+// report lists both under not_instrumented()'s table, in its text and in its JSON section.
+TEST(AutomaticMarkers, UnmarkedLinesAreListedInTheReport) {
+  ASSERT_EQ(line_of("excluded"), 87u) << "update EXCLUDE_LINES in tests/lines/CMakeLists.txt";
+  const Snapshot s = profile([] { EXPECT_EQ(not_instrumented(10), 3 * 45 + 7); });
+  EXPECT_EQ(hits(s, line_of("ni_loop")), 1);
+  EXPECT_EQ(hits(s, line_of("excluded")), -1);
+  EXPECT_EQ(hits(s, line_of("macro")), -1);
+  EXPECT_EQ(hits(s, line_of("ni_return")), 1);
+  const Report report = build_report(s);
+  const auto fn = std::find_if(report.functions.begin(), report.functions.end(), [](const FunctionReport& f) {
+    return f.function.find("not_instrumented") != f.function.npos;
+  });
+  ASSERT_NE(fn, report.functions.end());
+  const std::vector<NotInstrumented> want = {{line_of("excluded"), "excluded"},
+                                             {line_of("macro"), "written by a macro"}};
+  EXPECT_EQ(fn->not_instrumented, want);
+  EXPECT_NE(render_text(report).find("Not instrumented (their time counts on the line timed before them): line 87 "
+                                     "(excluded), line 88 (written by a macro)"),
+            std::string::npos);
+  const kprof::LinesSection section = to_section(report);
+  ASSERT_EQ(section.functions.size(), 1u);
+  EXPECT_EQ(section.functions[0].not_instrumented.size(), 2u);
+  EXPECT_EQ(section.functions[0].not_instrumented[1].why, "written by a macro");
+}
+
+// A function without such lines lists none (switch_cases is marked at every statement).
+TEST(AutomaticMarkers, AFullyMarkedFunctionListsNoUnmarkedLine) {
+  const Report report = build_report(profile([] { switch_cases(0); }));
+  ASSERT_EQ(report.functions.size(), 1u);
+  EXPECT_TRUE(report.functions[0].not_instrumented.empty());
+  EXPECT_EQ(render_text(report).find("Not instrumented"), std::string::npos);
 }
 
 }  // namespace

@@ -13,5 +13,6 @@ int early_exit(int x);                     // returns early when x < 0
 void throws_midway(bool do_throw);         // throws from its second statement when asked
 std::int64_t multi_line_statement(int n);  // one statement written over three lines
 int switch_cases(int x);                   // case labels: markers go after the label
+std::int64_t not_instrumented(int n);      // an excluded line and a macro-written one: no marker
 
 }  // namespace unmarked_fixture

@@ -102,6 +102,16 @@ T round_trip_through_a_file(const T& section) {
   return *read_run(path).section<T>();
 }
 
+// Lines kprof-mark left without a marker: written only when there are some (documents without
+// them read as before), and read back.
+TEST(Sections, LinesNotInstrumentedRoundTripsAndIsOmittedWhenEmpty) {
+  LinesSection s = lines_section();
+  s.functions[0].not_instrumented = {{69, "excluded"}, {70, "written by a macro"}};
+  EXPECT_EQ(round_trip_through_a_file(s), s);
+  EXPECT_TRUE(s.to_json()["functions"][0].contains("not_instrumented"));
+  EXPECT_FALSE(lines_section().to_json()["functions"][0].contains("not_instrumented"));
+}
+
 TEST(Sections, EachRoundTripsThroughARunFile) {
   EXPECT_EQ(round_trip_through_a_file(callgrind_section()), callgrind_section());
   EXPECT_EQ(round_trip_through_a_file(memory_section()), memory_section());

@@ -45,6 +45,7 @@ json function_json(const LinesFunction& f) {
                           {"per_hit_ns", l.per_hit_ns},
                           {"percent", l.percent},
                           {"text", l.text}});
+  for (const LinesUnmarked& u : f.not_instrumented) j["not_instrumented"].push_back({{"line", u.line}, {"why", u.why}});
   return j;
 }
 
@@ -63,6 +64,9 @@ LinesFunction read_function(const JsonField& j) {
   for (const JsonField& l : j.at("lines").elements())
     f.lines.push_back({line_number(l.at("line")), line_number(l.at("marker_line")), l.at("hits").count(),
                        l.at("ns").number(), l.at("per_hit_ns").number(), l.at("percent").number(), l.at("text").str()});
+  if (const auto unmarked = j.find("not_instrumented"))
+    for (const JsonField& u : unmarked->elements())
+      f.not_instrumented.push_back({line_number(u.at("line")), u.at("why").str()});
   return f;
 }
 

@@ -244,12 +244,29 @@ void check_every_function_found(const MarkRequest& request, const Walk& walk) {
   }
 }
 
+std::string quoted(const std::filesystem::path& source) {
+  std::string escaped;
+  for (char c : source.string()) escaped += (c == '\\' || c == '"') ? std::string{'\\', c} : std::string{c};
+  return "\"" + escaped + "\"";
+}
+
+// After the original's last line: the lines left without a marker, registered for the report
+// (kprof/lines/unmarked.h), so that its reader knows where their time went.
+std::string unmarked_registration(const std::vector<MarkedFunction>& functions, const std::filesystem::path& source) {
+  std::string sites;
+  for (const MarkedFunction& fn : functions)
+    for (const UnmarkedLine& u : fn.unmarked)
+      sites += (sites.empty() ? "{" : ", {") + std::to_string(u.line) + ", \"" + u.why + "\"}";
+  if (sites.empty()) return "";
+  return "#include \"kprof/lines/unmarked.h\"\n"
+         "[[maybe_unused]] static const bool kprof_unmarked_lines_ = ::kprof::lines::note_unmarked_lines(" +
+         quoted(source) + ", {" + sites + "});\n";
+}
+
 std::string apply(std::string text, const std::map<unsigned, std::string, std::greater<>>& insertions,
                   const std::filesystem::path& source) {
   for (const auto& [offset, what] : insertions) text.insert(offset, what);
-  std::string escaped;
-  for (char c : source.string()) escaped += (c == '\\' || c == '"') ? std::string{'\\', c} : std::string{c};
-  return "#include \"kprof/lines.h\"\n#line 1 \"" + escaped + "\"\n" + text;
+  return "#include \"kprof/lines.h\"\n#line 1 " + quoted(source) + "\n" + text;
 }
 
 }  // namespace
@@ -275,6 +292,8 @@ MarkedSource mark_statements(const MarkRequest& request) {
   clang_visitChildren(clang_getTranslationUnitCursor(raw), visit_declaration, &walk);
   check_every_function_found(request, walk);
   out.text = apply(text, marker.insertions(), source);
+  if (const std::string registration = unmarked_registration(out.functions, source); !registration.empty())
+    out.text += (out.text.ends_with('\n') ? "" : "\n") + registration;
   return out;
 }
 

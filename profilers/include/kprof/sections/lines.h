@@ -31,6 +31,14 @@ struct LinesLine {
   bool operator==(const LinesLine&) const = default;
 };
 
+// A line of an automatically marked function that holds a statement but no marker (kprof-mark left
+// it: "excluded", "written by a macro"); its time counts on the line timed before it.
+struct LinesUnmarked {
+  std::uint32_t line = 0;
+  std::string why;
+  bool operator==(const LinesUnmarked&) const = default;
+};
+
 struct LinesFunction {
   std::string function;
   std::string file;
@@ -40,7 +48,8 @@ struct LinesFunction {
   double wall_ns = 0;
   bool source_available = false;
   std::string source_note;
-  std::vector<LinesLine> lines;  // marked lines only
+  std::vector<LinesLine> lines;                 // marked lines only
+  std::vector<LinesUnmarked> not_instrumented;  // absent from the JSON when empty
   bool operator==(const LinesFunction&) const = default;
 };
 

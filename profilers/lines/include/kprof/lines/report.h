@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kprof/lines/collector.h"
+#include "kprof/lines/unmarked.h"
 #include "kprof/sections/lines.h"
 
 namespace kprof::lines {
@@ -32,6 +33,7 @@ struct FunctionReport {
   std::string source_note;         // why there is no line text ("" when there is)
   bool automatic_markers = false;  // inserted by kprof-mark: the source holds no marker text
   std::vector<LineRow> rows;
+  std::vector<NotInstrumented> not_instrumented;  // lines kprof-mark left unmarked, within the rows
 };
 
 struct RankedLine {

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""nmf/scalar marked automatically (kprof_line_profile on a copy without its markers) against the
-manual markers of targets/nmf/nmf_scalar.cpp: every manually marked statement is in the automatic
-table with exactly the same hit count (lines matched by their text: the copy has fewer lines), the
-time shares of the lines that matter agree (medians of 3 runs each, printed; a loose bound catches
-time landing on the wrong line without failing on a busy machine), and the table matches its golden.
-Usage: test_nmf_auto_lines.py <kprof> <nmf_auto_lines> <golden table> <work dir>"""
+"""A scalar kernel marked automatically (kprof_line_profile on a test copy without its markers)
+against the manual markers of its source in targets/: every manually marked statement is in the
+automatic table with exactly the same hit count (lines matched by their text: the copy has fewer
+lines), the time shares of the lines that matter agree (medians of 3 runs each, printed; a loose
+bound catches time landing on the wrong line without failing on a busy machine), and the table
+matches its golden.
+Usage: test_auto_lines.py <nmf|gemm> <kprof> <auto-marked kprof> <golden table> <work dir>"""
 import json
 import os
 import re
@@ -13,8 +14,18 @@ import statistics
 import subprocess
 import sys
 
-KPROF, AUTO, GOLDEN, WORK = sys.argv[1:5]
-JOB = ["nmf/scalar", "-s", "32x300x8", "-t", "f64", "--iterations", "3"]
+# What each kernel's test copy is a copy of, and the job both binaries run.
+KERNELS = {
+    "nmf": {"job": ["nmf/scalar", "-s", "32x300x8", "-t", "f64", "--iterations", "3"],
+            "original": "targets/nmf/nmf_scalar.cpp", "copy": "tests/lines/nmf_scalar_unmarked.cpp",
+            "namespace": "namespace kprof::targets::nmf {"},
+    "gemm": {"job": ["gemm/scalar", "-s", "64x1000x32", "-t", "f64", "--iterations", "3"],
+             "original": "targets/gemm/gemm_scalar.cpp", "copy": "tests/lines/gemm_scalar_unmarked.cpp",
+             "namespace": "namespace kprof::targets {"},
+}
+KERNEL, KPROF, AUTO, GOLDEN, WORK = sys.argv[1:6]
+SPEC = KERNELS[KERNEL]
+JOB = SPEC["job"]
 failures = []
 
 
@@ -56,15 +67,15 @@ def matches_golden(text, golden):
 
 def body(text):
     """The code from the namespace on, marker lines and the markers' include left out."""
-    lines = text[text.index("namespace kprof::targets::nmf {"):].splitlines()
+    lines = text[text.index(SPEC["namespace"]):].splitlines()
     return [l for l in lines if not re.fullmatch(r"\s*KPROF_(LINE|FUNCTION);\s*", l)]
 
 
 # The copy is the kernel itself minus its markers: a change to nmf_scalar.cpp must reach it.
 source_dir = os.path.abspath(os.path.join(os.path.dirname(GOLDEN), "..", "..", ".."))  # tests/lines/golden/
-original = open(os.path.join(source_dir, "targets/nmf/nmf_scalar.cpp")).read()
-copy = open(os.path.join(source_dir, "tests/lines/nmf_scalar_unmarked.cpp")).read()
-check(body(original) == body(copy), "tests/lines/nmf_scalar_unmarked.cpp is targets/nmf/nmf_scalar.cpp without its "
+original = open(os.path.join(source_dir, SPEC["original"])).read()
+copy = open(os.path.join(source_dir, SPEC["copy"])).read()
+check(body(original) == body(copy), f"{SPEC['copy']} is {SPEC['original']} without its "
       "markers (if not: copy it again and delete the KPROF_FUNCTION / KPROF_LINE lines)")
 
 shutil.rmtree(WORK, ignore_errors=True)
@@ -72,8 +83,8 @@ os.makedirs(WORK)
 manual_fn, _ = lines_table(KPROF, "manual")
 auto_fn, auto_text = lines_table(AUTO, "auto", "table")
 manual, auto = statements(manual_fn), statements(auto_fn)
-check(manual_fn["file"].endswith("targets/nmf/nmf_scalar.cpp") and auto_fn["file"].endswith("nmf_scalar_unmarked.cpp"),
-      "the manual table names nmf_scalar.cpp, the automatic one the unmarked copy (its original, not the build's copy)")
+check(manual_fn["file"].endswith(SPEC["original"]) and auto_fn["file"].endswith(SPEC["copy"]),
+      f"the manual table names {SPEC['original']}, the automatic one {SPEC['copy']} (not the build's marked copy)")
 for text, (hits, _) in manual.items():
     check(text in auto and auto[text][0] == hits,
           f"same hits for {text[:60]!r}: manual {hits}, automatic {auto.get(text, ('none',))[0]}")
