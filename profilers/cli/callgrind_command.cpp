@@ -17,7 +17,9 @@
 #include "kprof/reports/callgrind_hotspots.h"
 #include "kprof/reports/callgrind_reader.h"
 #include "kprof/reports/callgrind_writer.h"
-#include "kprof/reports/pprof_exports.h"
+#include "kprof/reports/pprof.h"
+#include "kprof/reports/profile_samples.h"
+#include "kprof/reports/speedscope.h"
 #include "kprof/reports/tables.h"
 #include "kprof/runner.h"
 
@@ -75,13 +77,20 @@ std::string totals_line(const CallgrindProfile& p, std::int64_t iterations, doub
   return out.str() + "\n";
 }
 
-// callgrind.<key>.pb.gz next to callgrind.out.<key>: every event for `go tool pprof`.
-std::string write_callgrind_pprof(const CallgrindRun& run) {
+// callgrind.<key>.pb.gz and callgrind.<key>.speedscope.json next to callgrind.out.<key>: every event
+// for `go tool pprof` and speedscope.
+struct ExportedFiles {
+  std::string pprof, speedscope;
+};
+ExportedFiles write_callgrind_exports(const CallgrindRun& run) {
   std::string name = run.file.filename().string();
   if (name.rfind("callgrind.out.", 0) == 0) name = "callgrind." + name.substr(std::string("callgrind.out.").size());
-  const std::filesystem::path file = run.file.parent_path() / (name + ".pb.gz");
-  write_pprof_file(file, callgrind_pprof(run.profile));
-  return file.string();
+  const StackSamples samples = callgrind_samples(run.profile);
+  const std::filesystem::path pprof = run.file.parent_path() / (name + ".pb.gz");
+  write_pprof_file(pprof, samples);
+  const std::filesystem::path speedscope = run.file.parent_path() / (name + ".speedscope.json");
+  write_speedscope_file(speedscope, samples, {}, name);
+  return {pprof.string(), speedscope.string()};
 }
 
 void finish_run(Context& ctx, const CallgrindArgs& a, const CallgrindSection& section, const std::string& text,
@@ -135,11 +144,13 @@ void profile_program(Context& ctx, const CallgrindArgs& a) {
   if (!a.target.empty()) throw UsageError("give either a kernel (" + a.target + ") or a program after --, not both");
   CallgrindRun run = run_callgrind_program(ctx.passthrough, options_from(a));
   CallgrindEntry entry = callgrind_program_entry(ctx.passthrough, run, a.top);
-  entry.pprof_file = write_callgrind_pprof(run);
+  const ExportedFiles exported = write_callgrind_exports(run);
+  entry.pprof_file = exported.pprof;
   std::ostringstream out;
   out << "callgrind: " << ctx.passthrough[0]
       << (a.toggle_collect.empty() ? " (whole program)" : " (inside the --toggle-collect functions)") << "\n"
-      << "file: " << run.file.string() << "\npprof: " << entry.pprof_file << "\n"
+      << "file: " << run.file.string() << "\npprof: " << entry.pprof_file << "\nspeedscope: " << exported.speedscope
+      << "\n"
       << totals_line(run.profile, 1, 0) << (a.cache_sim ? kCacheNote : "") << hotspot_report(run.profile, a.top, false);
   std::cout << out.str();
   finish_run(ctx, a, CallgrindSection{{entry}}, out.str(),
@@ -159,13 +170,14 @@ void profile_kernel(Context& ctx, const CallgrindArgs& a) {
   if (!a.quiet) std::cerr << "kprof: running " << a.target << " under callgrind (region only)...\n";
   CallgrindRun run = run_callgrind_kernel(t, options_from(a));
   CallgrindEntry entry = callgrind_entry(t, run, a.top);
-  entry.pprof_file = write_callgrind_pprof(run);
+  const ExportedFiles exported = write_callgrind_exports(run);
+  entry.pprof_file = exported.pprof;
   double flops = job.family().flops ? job.family().flops(job.size) : 0.0;
   std::ostringstream out;
   out << "callgrind: " << job.name() << " " << to_string(job.dtype) << " " << job.size.str() << ", " << t.iterations
       << " iteration(s), kernel region only\n"
-      << "file: " << run.file.string() << "\npprof: " << entry.pprof_file << "\n"
-      << "build: " << run.build.label << "\n"
+      << "file: " << run.file.string() << "\npprof: " << entry.pprof_file << "\nspeedscope: " << exported.speedscope
+      << "\nbuild: " << run.build.label << "\n"
       << totals_line(run.profile, t.iterations, flops) << (a.cache_sim ? kCacheNote : "")
       << hotspot_report(run.profile, a.top, false, /*kernel_region=*/true);
   std::cout << out.str();
@@ -217,7 +229,7 @@ CompareRow compare_one(const Job& job, const CallgrindArgs& a, CallgrindSection&
   }
   // Correctness first, as in `kprof run`: a wrong variant's counts are shown but never ranked.
   CallgrindEntry entry = callgrind_entry(t, run, a.top);
-  entry.pprof_file = write_callgrind_pprof(run);
+  entry.pprof_file = write_callgrind_exports(run).pprof;
   const CheckResult check = check_in_build(run.build, job);  // the code valgrind ran
   entry.matches_reference = check.ok;
   if (!check.ok) entry.mismatch = check.reason;
@@ -314,7 +326,8 @@ void add_callgrind_command(CLI::App& app, Context& ctx) {
   sub->add_flag("--branch-sim", a->branch_sim, "simulate branch prediction");
   sub->add_option(
       "-o,--out", a->out_dir,
-      "folder for callgrind.out.*, callgrind.*.pb.gz (pprof) and callgrind.json/.md/.txt (default: the profiles in .)");
+      "folder for callgrind.out.*, callgrind.*.pb.gz (pprof), callgrind.*.speedscope.json and callgrind.json/.md/.txt "
+      "(default: the profiles in .)");
   sub->add_option("--top", a->top, "rows per table")->capture_default_str()->check(CLI::Range(1, 10000));
   sub->add_flag("--compare", a->compare, "profile every selected variant and compare them side by side");
   sub->add_option("--annotate", a->annotate, "print hotspot tables of an existing callgrind file");

@@ -10,7 +10,9 @@
 #include "kprof/errors.h"
 #include "kprof/frame.h"
 #include "kprof/reports/callgrind_hotspots.h"
-#include "kprof/reports/pprof_exports.h"
+#include "kprof/reports/pprof.h"
+#include "kprof/reports/profile_samples.h"
+#include "kprof/reports/speedscope.h"
 #include "kprof/reports/tables.h"
 
 namespace kprof::cli {
@@ -52,12 +54,19 @@ std::string sample_tables(CpuRun& run, int frequency, std::size_t top, bool mark
   return out.str();
 }
 
-// cpu.<key>.pb.gz next to gperftools' cpu.<key>.prof: the same samples for `go tool pprof`.
-std::filesystem::path write_cpu_pprof(const CpuRun& run) {
-  std::filesystem::path file = run.profile_file;
-  file.replace_extension(".pb.gz");
-  write_pprof_file(file, cpu_pprof(run.stacks, run.raw.period_us));
-  return file;
+// cpu.<key>.pb.gz and cpu.<key>.speedscope.json next to gperftools' cpu.<key>.prof: the same
+// samples for `go tool pprof` and speedscope.
+struct ExportedFiles {
+  std::filesystem::path pprof, speedscope;
+};
+ExportedFiles write_cpu_exports(const CpuRun& run) {
+  const StackSamples samples = cpu_samples(run.stacks, run.raw.period_us);
+  ExportedFiles files{run.profile_file, run.profile_file};
+  files.pprof.replace_extension(".pb.gz");
+  files.speedscope.replace_extension(".speedscope.json");
+  write_pprof_file(files.pprof, samples);
+  write_speedscope_file(files.speedscope, samples, cpu_speedscope_profiles(), run.profile_file.stem().string());
+  return files;
 }
 
 // "a, then b, then c": the images a program exec'd, in order.
@@ -82,8 +91,10 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
   sub->add_option("--frequency", a->frequency, "samples per second (CPUPROFILE_FREQUENCY)")
       ->capture_default_str()
       ->check(CLI::Range(1, 4000));
-  sub->add_option("-o,--out", a->out_dir,
-                  "folder for the .prof, callgrind.out.cpu.*, cpu.*.pb.gz (pprof) and cpu.json/.md/.txt (default: .)");
+  sub->add_option(
+      "-o,--out", a->out_dir,
+      "folder for the .prof, callgrind.out.cpu.*, cpu.*.pb.gz (pprof), cpu.*.speedscope.json and cpu.json/.md/.txt "
+      "(default: .)");
   sub->add_option("--top", a->top, "rows per table")->capture_default_str()->check(CLI::Range(1, 10000));
   sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");
   sub->callback([a, &ctx] {
@@ -120,9 +131,10 @@ void add_cpu_command(CLI::App& app, Context& ctx) {
       out << "cpu: " << a->target << " " << a->dtype << " " << t.job.size.str() << ", " << t.iterations
           << " iteration(s) in " << format_fixed(run.region_seconds, 2) << " s, kernel region only\n";
     }
-    result.pprof_file = write_cpu_pprof(run).string();
+    const ExportedFiles exported = write_cpu_exports(run);
+    result.pprof_file = exported.pprof.string();
     out << "files: " << run.profile_file.string() << ", " << run.callgrind_file.string() << " (kcachegrind), "
-        << result.pprof_file << " (pprof)\n"
+        << result.pprof_file << " (pprof), " << exported.speedscope.string() << " (speedscope)\n"
         << sample_tables(run, a->frequency, a->top, false, ctx.passthrough.empty());
     std::cout << out.str();
     if (!a->out_dir.empty()) {

@@ -13,8 +13,10 @@
 #include "kprof/memory.h"
 #include "kprof/process.h"
 #include "kprof/registry.h"
-#include "kprof/reports/pprof_exports.h"
+#include "kprof/reports/pprof.h"
+#include "kprof/reports/profile_samples.h"
 #include "kprof/reports/run_json.h"
+#include "kprof/reports/speedscope.h"
 #include "kprof/runner.h"
 
 namespace kprof::cli {
@@ -149,6 +151,8 @@ std::vector<Traced> trace_program(const std::vector<std::string>& argv, int& exi
 std::string allocation_profile_name(const Traced& t) { return "callgrind.out.alloc." + t.stem; }
 // The same allocations and the peak for `go tool pprof`.
 std::string pprof_name(const Traced& t) { return "mem." + t.stem + ".pb.gz"; }
+// And for speedscope.
+std::string speedscope_name(const Traced& t) { return "mem." + t.stem + ".speedscope.json"; }
 
 // The memory section, its tables on stdout, and with -o the reports, one massif file and one
 // allocation profile per result.
@@ -175,9 +179,13 @@ void write_outputs(const Context& ctx, const MemArgs& args, const std::vector<Tr
       std::filesystem::path allocations = dir / allocation_profile_name(t);
       write_file_atomically(allocations, render_allocation_profile(t.report, t.report.name));
       written.push_back(allocations);
+      const StackSamples samples = memory_samples(t.report);
       std::filesystem::path pprof = dir / pprof_name(t);
-      write_pprof_file(pprof, memory_pprof(t.report));
+      write_pprof_file(pprof, samples);
       written.push_back(pprof);
+      std::filesystem::path speedscope = dir / speedscope_name(t);
+      write_speedscope_file(speedscope, samples, memory_speedscope_profiles(), "mem." + t.stem);
+      written.push_back(speedscope);
     }
     if (!args.quiet)
       for (const auto& p : written) std::cerr << "kprof: wrote " << p.string() << "\n";
@@ -205,7 +213,7 @@ void add_mem_command(CLI::App& app, Context& ctx) {
   sub->add_option(
       "-o,--out", args->out_dir,
       "folder for memory.json/.md/.txt, massif.<key>.out (ms_print), callgrind.out.alloc.<key> (kcachegrind) and "
-      "mem.<key>.pb.gz (pprof)");
+      "mem.<key>.pb.gz (pprof) and mem.<key>.speedscope.json");
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));

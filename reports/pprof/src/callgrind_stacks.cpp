@@ -1,7 +1,8 @@
-// Callgrind's call graph as pprof stacks. Callgrind keeps each function's self cost per line and,
-// per call site, the inclusive cost of the calls made there, not whole stacks. The export:
+// Callgrind's call graph as stacks with costs (what its pprof and speedscope files hold). Callgrind
+// keeps each function's self cost per line and, per call site, the inclusive cost of the calls made
+// there, not whole stacks. The export:
 //  - every cost line of a function F becomes samples whose innermost frame is F at that line, so
-//    that each function's flat (self) cost in pprof is exactly callgrind's self cost;
+//    that each function's flat (self) cost in pprof and speedscope is exactly callgrind's self cost;
 //  - the cost goes up to F's callers in proportion to the inclusive cost of the first event
 //    (Ir) of the calls each call site made to F (the caller's frame is at the call's line); the
 //    part of F's inclusive cost no recorded call accounts for (F ran at the top of the collected
@@ -49,7 +50,7 @@ std::vector<std::int64_t> split(std::int64_t value, const std::vector<std::int64
 
 class StackExpander {
  public:
-  StackExpander(const CallgrindProfile& p, PprofProfile& out);
+  StackExpander(const CallgrindProfile& p, StackSamples& out);
   void run();
 
  private:
@@ -59,14 +60,14 @@ class StackExpander {
   Frame frame(std::size_t fn, std::uint32_t file, std::int64_t line, std::uint64_t address) const;
 
   const CallgrindProfile& p_;
-  PprofProfile& out_;
+  StackSamples& out_;
   std::size_t events_;
   std::vector<std::vector<CallerEdge>> callers_;  // per callee
   std::vector<std::int64_t> inclusive_;           // per function, first event
   std::size_t samples_ = 0;
 };
 
-StackExpander::StackExpander(const CallgrindProfile& p, PprofProfile& out)
+StackExpander::StackExpander(const CallgrindProfile& p, StackSamples& out)
     : p_(p), out_(out), events_(p.events.size()), callers_(p.functions.size()) {
   std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index;
   for (std::size_t i = 0; i < p.functions.size(); ++i) {
@@ -101,9 +102,7 @@ Frame StackExpander::frame(std::size_t fn, std::uint32_t file, std::int64_t line
 }
 
 void StackExpander::emit(const std::vector<Frame>& stack, const std::vector<std::int64_t>& values) {
-  std::vector<const Frame*> frames;
-  for (const Frame& f : stack) frames.push_back(&f);
-  out_.add(frames, values);
+  out_.add(stack, values);
   ++samples_;
 }
 
@@ -160,6 +159,6 @@ void StackExpander::run() {
 
 }  // namespace
 
-void add_callgrind_stacks(const CallgrindProfile& profile, PprofProfile& out) { StackExpander(profile, out).run(); }
+void add_callgrind_stacks(const CallgrindProfile& profile, StackSamples& out) { StackExpander(profile, out).run(); }
 
 }  // namespace kprof

@@ -140,7 +140,7 @@ void PprofProfile::Impl::add_mappings(pb::Profile& out) const {
   }
 }
 
-PprofProfile::PprofProfile(const std::vector<PprofValueType>& sample_types, const PprofValueType& period_type,
+PprofProfile::PprofProfile(const std::vector<SampleType>& sample_types, const SampleType& period_type,
                            std::int64_t period)
     : impl_(std::make_unique<Impl>()) {
   impl_->str("");  // string_table[0] is "" by the format's rule
@@ -190,8 +190,22 @@ std::string PprofProfile::gzipped() const {
   return gzip(bytes);
 }
 
-void write_pprof_file(const std::filesystem::path& path, const PprofProfile& profile) {
-  write_file_atomically(path, profile.gzipped());
+PprofProfile to_pprof(const StackSamples& samples) {
+  PprofProfile p(samples.types(), samples.period_type(), samples.period());
+  // In this order, so that the string table is the one the exports always wrote.
+  if (!samples.default_type().empty()) p.set_default_sample_type(samples.default_type());
+  for (const std::string& comment : samples.comments()) p.add_comment(comment);
+  std::vector<const Frame*> frames;
+  for (const StackSamples::Sample& s : samples.samples()) {
+    frames.clear();
+    for (std::uint32_t i : s.stack) frames.push_back(&samples.frames()[i]);
+    p.add(frames, s.values);
+  }
+  return p;
+}
+
+void write_pprof_file(const std::filesystem::path& path, const StackSamples& samples) {
+  write_file_atomically(path, to_pprof(samples).gzipped());
 }
 
 }  // namespace kprof

@@ -4,9 +4,7 @@
 // open. The messages are protoc's classes of the profile.proto Debian's pprof sources ship
 // (reports/pprof/CMakeLists.txt); this header keeps protobuf out of its includers.
 //
-//   kprof::PprofProfile p({{"samples", "count"}, {"cpu", "nanoseconds"}}, {"cpu", "nanoseconds"}, 1000000);
-//   p.add(frames, {1, 1000000});              // frames innermost first, one value per sample type
-//   kprof::write_pprof_file("cpu.x.pb.gz", p);
+//   kprof::write_pprof_file("cpu.x.pb.gz", samples);   // kprof::StackSamples (stack_samples.h)
 //
 // Each frame becomes a pprof Line (function, file, line); the frames of one address that are
 // inlined into the next one (Frame::inlined) share one Location, as pprof models inlining; each
@@ -18,19 +16,14 @@
 #include <vector>
 
 #include "kprof/frame.h"
+#include "kprof/reports/stack_samples.h"
 
 namespace kprof {
-
-// A sample type or the period's type: pprof's ValueType ("alloc_space", "bytes").
-struct PprofValueType {
-  std::string type;
-  std::string unit;
-};
 
 class PprofProfile {
  public:
   // `period` is in `period_type`'s unit (the sampling interval; 1 for counted events).
-  PprofProfile(const std::vector<PprofValueType>& sample_types, const PprofValueType& period_type, std::int64_t period);
+  PprofProfile(const std::vector<SampleType>& sample_types, const SampleType& period_type, std::int64_t period);
   ~PprofProfile();
   PprofProfile(PprofProfile&&) noexcept;
   PprofProfile& operator=(PprofProfile&&) noexcept;
@@ -53,7 +46,11 @@ class PprofProfile {
   std::unique_ptr<Impl> impl_;
 };
 
+// The samples as a pprof profile: their sample types, period, default type and comments, then every
+// sample in order.
+PprofProfile to_pprof(const StackSamples& samples);
+
 // Atomically (kprof/atomic_file.h); throws UsageError naming the file when it cannot be written.
-void write_pprof_file(const std::filesystem::path& path, const PprofProfile& profile);
+void write_pprof_file(const std::filesystem::path& path, const StackSamples& samples);
 
 }  // namespace kprof

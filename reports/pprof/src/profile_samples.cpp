@@ -1,4 +1,4 @@
-#include "kprof/reports/pprof_exports.h"
+#include "kprof/reports/profile_samples.h"
 
 #include <algorithm>
 
@@ -7,50 +7,44 @@
 namespace kprof {
 namespace {
 
-std::vector<const Frame*> pointers(const std::vector<Frame>& frames) {
-  std::vector<const Frame*> out;
-  for (const Frame& f : frames) out.push_back(&f);
-  return out;
-}
-
 std::int64_t as_value(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 // What a report left out of its stacks (it keeps the largest), as one sample: totals stay the report's.
-void add_left_out(PprofProfile& p, const std::string& what, std::vector<std::int64_t> values) {
+void add_left_out(StackSamples& p, const std::string& what, std::vector<std::int64_t> values) {
   if (std::none_of(values.begin(), values.end(), [](std::int64_t v) { return v > 0; })) return;
   Frame left_out;
   left_out.function = "[" + what + "]";
-  p.add({&left_out}, std::move(values));
+  p.add({left_out}, std::move(values));
 }
 
 }  // namespace
 
-PprofProfile cpu_pprof(const std::vector<SampledStack>& stacks, std::uint64_t period_us) {
+StackSamples cpu_samples(const std::vector<SampledStack>& stacks, std::uint64_t period_us) {
   const std::int64_t period_ns = as_value(period_us) * 1000;
-  PprofProfile p({{"samples", "count"}, {"cpu", "nanoseconds"}}, {"cpu", "nanoseconds"}, period_ns);
+  StackSamples p({{"samples", "count"}, {"cpu", "nanoseconds"}}, {"cpu", "nanoseconds"}, period_ns);
   p.add_comment("kprof cpu: gperftools samples every " + std::to_string(period_us) +
                 " us of CPU time, symbolised by kprof; cpu = samples x period (above the kernel's timer tick rate "
                 "a sample stands for more CPU time than the period)");
-  for (const SampledStack& s : stacks) p.add(pointers(s.frames), {as_value(s.count), as_value(s.count) * period_ns});
+  for (const SampledStack& s : stacks) p.add(s.frames, {as_value(s.count), as_value(s.count) * period_ns});
   return p;
 }
 
-PprofProfile memory_pprof(const MemoryReport& r) {
-  PprofProfile p(
+StackSamples memory_samples(const MemoryReport& r) {
+  StackSamples p(
       {{"alloc_objects", "count"}, {"alloc_space", "bytes"}, {"inuse_objects", "count"}, {"inuse_space", "bytes"}},
       {"space", "bytes"}, 1);
-  p.set_default_sample_type("alloc_space");
+  p.set_default_type("alloc_space");
   p.add_comment("kprof mem: " + r.name + "; alloc_*: what each stack allocated in the region (" +
                 std::to_string(r.iterations) + " call(s)), inuse_*: what was live at the heap's peak");
   std::uint64_t bytes = 0, count = 0, peak = 0;
   for (const MemoryStack& s : r.allocation_stacks) {
-    p.add(pointers(s.frames), {as_value(s.count), as_value(s.bytes), 0, 0});
+    p.add(s.frames, {as_value(s.count), as_value(s.bytes), 0, 0});
     bytes += s.bytes, count += s.count;
   }
   for (const MemoryStack& s : r.peak_stacks) {
     std::vector<Frame> frames = from_call_site(s.frames);
     if (frames.empty()) frames = s.frames;
-    p.add(pointers(frames), {0, 0, as_value(s.count), as_value(s.bytes)});
+    p.add(frames, {0, 0, as_value(s.count), as_value(s.bytes)});
     peak += s.bytes;
   }
   add_left_out(p, std::to_string(r.allocation_stacks_left_out) + " smaller allocation stacks left out",
@@ -61,17 +55,25 @@ PprofProfile memory_pprof(const MemoryReport& r) {
   return p;
 }
 
-PprofProfile callgrind_pprof(const CallgrindProfile& profile) {
-  std::vector<PprofValueType> types;
+StackSamples callgrind_samples(const CallgrindProfile& profile) {
+  std::vector<SampleType> types;
   for (const std::string& event : profile.events) types.push_back({event, "count"});
-  PprofProfile p(types, types.empty() ? PprofValueType{"Ir", "count"} : types.front(), 1);
-  if (!types.empty()) p.set_default_sample_type(types.front().type);
+  const SampleType period_type = types.empty() ? SampleType{"Ir", "count"} : types.front();
+  StackSamples p(types, period_type, 1);
+  if (!types.empty()) p.set_default_type(types.front().type);
   p.add_comment(
       "kprof callgrind: " + profile.command +
       "; stacks are a function and its callers chosen by the call graph, each caller's share of a "
       "function's self cost in proportion to the first event's inclusive cost of its calls (docs/FORMATS.md)");
   add_callgrind_stacks(profile, p);
   return p;
+}
+
+std::vector<SpeedscopeProfile> cpu_speedscope_profiles() { return {{"cpu", "cpu"}}; }
+
+std::vector<SpeedscopeProfile> memory_speedscope_profiles() {
+  return {
+      {"alloc_space", "alloc_space"}, {"alloc_objects", "alloc_objects"}, {"inuse_space", "inuse_space at the peak"}};
 }
 
 }  // namespace kprof
