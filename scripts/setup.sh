@@ -37,8 +37,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The page's libraries (Vega, Vega-Lite, vega-embed) and the browser test's driver (puppeteer-core,
-# which drives the chromium above and downloads no browser), exactly as package-lock.json pins them.
+# The page's libraries (Vega, Vega-Lite, vega-embed), the browser test's driver (puppeteer-core,
+# which drives the chromium above and downloads no browser) and the speedscope export test's
+# validator (speedscope's schema, ajv), exactly as package-lock.json pins them.
 # npm ci starts from an empty node_modules, so it runs only when the lock file changed since the last.
 root="$(cd "$(dirname "$0")/.." && pwd)"
 stamp="$root/node_modules/.kprof-package-lock.json"
