@@ -17,6 +17,7 @@
 #include "kprof/lines/callgrind.h"
 #include "kprof/lines/collector.h"
 #include "kprof/lines/report.h"
+#include "kprof/lines/trace.h"
 #include "kprof/process.h"
 #include "kprof/registry.h"
 #include "kprof/reports/callgrind_writer.h"
@@ -29,17 +30,24 @@ namespace {
 struct LinesArgs : LinesJobArgs {
   std::string format = "table";
   std::vector<std::string> with;  // profilers whose per-line figures join the table
+  std::filesystem::path trace;    // Chrome trace-event JSON of the intervals ("": no trace)
+  std::uint64_t trace_events = 100'000;
 };
 
 class LineHooks final : public RegionHooks {
  public:
-  explicit LineHooks(const lines::ClockInfo& clock) : clock_(clock) {}
+  LineHooks(const lines::ClockInfo& clock, bool tracing) : clock_(clock), tracing_(tracing) {}
   void on_enter() override { lines::reset(); }
-  void on_exit() override { snapshot = lines::collect(clock_); }
+  void on_exit() override {
+    snapshot = lines::collect(clock_);
+    if (tracing_) trace = lines::collect_trace();
+  }
   lines::Snapshot snapshot;
+  lines::Trace trace;
 
  private:
   lines::ClockInfo clock_;
+  bool tracing_;
 };
 
 std::vector<std::string> own_argv() {
@@ -79,19 +87,39 @@ int hand_over_to_instrumented_flavour() {
                    "your kernels with kprof_instrument(<target>); see docs/LINES.md");
 }
 
-// The region with the line timers on; UsageError when the variant has no markers.
-lines::Report time_lines(const Job& job, std::int64_t iterations, double& seconds) {
+// What one timed region gave: the report, and the intervals when tracing.
+struct TimedLines {
+  lines::Report report;
+  lines::Trace trace;
+  double seconds = 0;
+};
+
+// The region with the line timers on (tracing when `trace_events` > 0); UsageError when the
+// variant has no markers.
+TimedLines time_lines(const Job& job, std::int64_t iterations, std::uint64_t trace_events) {
+  if (trace_events > 0) lines::start_tracing(trace_events);  // before calibrating: its cost is measured too
   lines::ClockInfo clock = lines::calibrate();
-  LineHooks hooks(clock);
+  LineHooks hooks(clock, trace_events > 0);
   RegionOptions options;
   options.iterations = iterations;
-  seconds = run_region(job, options, hooks);
+  TimedLines timed;
+  timed.seconds = run_region(job, options, hooks);
   if (hooks.snapshot.sites.empty())
     throw UsageError(job.name() + " ran " + std::to_string(iterations) +
                      " time(s) without reaching a single KPROF_LINE marker: it has no markers. Put KPROF_FUNCTION "
                      "and KPROF_LINE in its source (docs/LINES.md); this binary is an instrumented build, so they "
                      "will be compiled in");
-  return lines::build_report(hooks.snapshot);
+  timed.report = lines::build_report(hooks.snapshot);
+  timed.trace = std::move(hooks.trace);
+  return timed;
+}
+
+void write_trace(const TimedLines& timed, const Job& job, const std::filesystem::path& path) {
+  const std::string process =
+      "kprof lines " + job.name() + " " + std::string(to_string(job.dtype)) + " " + job.size.str();
+  write_file_atomically(path, lines::to_chrome_trace(timed.trace, timed.report.clock, timed.report, process).dump());
+  std::cerr << "kprof: wrote " << path.string()
+            << " (Chrome trace-event JSON: Perfetto, chrome://tracing, speedscope)\n";
 }
 
 // The section, the text and the Markdown of one `kprof lines` run.
@@ -142,14 +170,23 @@ void add_lines_command(CLI::App& app, Context& ctx) {
   sub->add_option("-f,--format", args->format, "stdout: table, markdown, json or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "markdown", "json", "none"}));
+  auto* trace = sub->add_option("--trace", args->trace,
+                                "also write every line's and call's intervals, per thread, to this file as Chrome "
+                                "trace-event JSON (a timeline in Perfetto, chrome://tracing or speedscope)");
+  sub->add_option("--trace-events", args->trace_events,
+                  "intervals each thread keeps for --trace (the first ones; the rest are counted): 24 bytes each")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
   sub->add_option("--with", args->with,
                   "also profile the job with these (callgrind, cpu, mem; into -o) and print one table per function "
                   "with every per-line figure (kprof annotate)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"callgrind", "cpu", "mem"}));
+      ->check(CLI::IsMember({"callgrind", "cpu", "mem"}))
+      ->excludes(trace);
   sub->callback([args, &ctx] {
     const Job job = resolve_job(args->target, args->size, dtype_from_string(args->dtype), args->threads);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
+    if (!args->trace.empty()) ensure_writable_dir(std::filesystem::absolute(args->trace).parent_path());
     if (!args->with.empty()) {
       run_lines_with(*args, args->with, args->format);
       return;
@@ -158,10 +195,13 @@ void add_lines_command(CLI::App& app, Context& ctx) {
       ctx.exit_code = hand_over_to_instrumented_flavour();
       return;
     }
-    double seconds = 0;
-    const lines::Report report = time_lines(job, args->iterations, seconds);
-    const LinesOutput out = render(report, job, args->iterations, seconds);
-    if (!args->out_dir.empty()) write_outputs(ctx, job, report, out, args->out_dir);
+    const TimedLines timed = time_lines(job, args->iterations, args->trace.empty() ? 0 : args->trace_events);
+    LinesOutput out = render(timed.report, job, args->iterations, timed.seconds);
+    if (!args->trace.empty()) {
+      out.text += lines::trace_summary(timed.trace);
+      write_trace(timed, job, args->trace);
+    }
+    if (!args->out_dir.empty()) write_outputs(ctx, job, timed.report, out, args->out_dir);
     if (args->format == "table")
       std::cout << out.text;
     else if (args->format == "markdown")

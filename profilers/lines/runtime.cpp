@@ -2,6 +2,7 @@
 // runs on the hot path except through the rare slow paths (first use of a site or of a thread).
 #include <cpuid.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -53,6 +54,7 @@ struct TableOwner {
       r.calls += c.calls;
     }
     s.retired_threads += table->lines + table->calls > 0 ? 1 : 0;
+    if (table->trace != nullptr) s.finished_traces.push_back(table->trace);
     std::memset(static_cast<void*>(table), 0, sizeof(ThreadTable));
     std::erase(s.live, table);
     s.free.push_back(table);
@@ -117,6 +119,7 @@ ThreadTable* create_thread_table() noexcept {
       t = new ThreadTable();  // owned by State for the life of the process
     }
     s.live.push_back(t);
+    if (s.trace_capacity > 0) t->trace = new_trace_buffer(s, gettid());
   }
   t_owner.table = t;
   current_table = t;
@@ -135,7 +138,18 @@ void reset() {
   detail::choose_clock_once();
   detail::State& s = detail::state();
   std::lock_guard lock(s.mutex);
-  for (ThreadTable* t : s.live) std::memset(static_cast<void*>(t), 0, sizeof(ThreadTable));
+  s.trace_threads = 0;
+  for (ThreadTable* t : s.live) {
+    TraceBuffer* trace = t->trace;  // kept across the reset, emptied and renumbered
+    std::memset(static_cast<void*>(t), 0, sizeof(ThreadTable));
+    if (trace != nullptr) {
+      trace->size = trace->dropped = 0;
+      trace->thread = ++s.trace_threads;
+      t->trace = trace;
+    }
+  }
+  for (TraceBuffer* b : s.finished_traces) detail::free_trace_buffer(b);
+  s.finished_traces.clear();
   for (Cell& c : s.retired) c = Cell{};
   s.retired_threads = 0;
   s.reset_ticks = detail::read_clock();

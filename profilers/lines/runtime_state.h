@@ -22,7 +22,14 @@ struct State {
   std::uint64_t retired_threads = 0;
   std::uint64_t reset_ticks = 0;
   std::uint64_t reset_ns = 0;
+  std::uint64_t trace_capacity = 0;           // events per thread while tracing; 0: not tracing
+  std::uint32_t trace_threads = 0;            // ordinals given since reset()
+  std::vector<TraceBuffer*> finished_traces;  // buffers of threads that exited since reset()
 };
+
+// A buffer for a thread's intervals, numbered after the others; call with the mutex held.
+TraceBuffer* new_trace_buffer(State& s, std::int64_t os_tid);
+void free_trace_buffer(TraceBuffer* buffer);
 
 State& state();
 void choose_clock_once();

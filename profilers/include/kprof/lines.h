@@ -24,7 +24,9 @@
 // one clock read (rdtsc, or clock_gettime where the TSC is not invariant) and a few adds into this
 // thread's fixed-size table. Each marker site has a static constexpr Location (file, function,
 // line) and a constant-initialised Site that gets its id on first use (the only lock). Tables are
-// merged after the region (kprof/lines/collector.h).
+// merged after the region (kprof/lines/collector.h). While tracing (kprof/lines/trace.h) each
+// transition also appends the closed interval to the thread's bounded buffer; off, that costs one
+// load and a branch not taken.
 #include <atomic>
 #include <cstdint>
 
@@ -62,13 +64,39 @@ struct Cell {
 // mark's), which took the Cell from 32 to 40 bytes (a thread's table from 128 to 160 KiB).
 static_assert(sizeof(Cell) == 40, "five 64-bit counters, no padding");
 
+// One interval of a line, or of a function invocation, in clock ticks (`kprof lines --trace`).
+struct TraceEvent {
+  std::uint64_t start;
+  std::uint64_t end;
+  std::uint32_t site;
+};
+
+// A thread's interval log while tracing. Its capacity is fixed before the region, so memory stays
+// bounded: intervals past it are counted, not kept (the trace then shows the region's start).
+struct TraceBuffer {
+  TraceEvent* events = nullptr;
+  std::uint64_t size = 0;
+  std::uint64_t capacity = 0;
+  std::uint64_t dropped = 0;
+  std::uint32_t thread = 0;  // the thread's ordinal in the trace (1 = first to mark since reset)
+  std::int64_t os_tid = 0;
+
+  void record(std::uint32_t site, std::uint64_t start, std::uint64_t end) noexcept {
+    if (size < capacity) [[likely]]
+      events[size++] = TraceEvent{start, end, site};
+    else
+      ++dropped;
+  }
+};
+
 inline constexpr std::uint32_t kMaxSites = 4096;  // per process; id 0 and kOverflowSite are sinks
 inline constexpr std::uint32_t kOverflowSite = kMaxSites - 1;
 
 struct ThreadTable {
-  std::uint64_t lines = 0;    // clock-reading line marks made by this thread so far
-  std::uint64_t repeats = 0;  // same-line marks made by this thread so far (added when their line closes)
-  std::uint64_t calls = 0;    // instrumented function entries made by this thread so far
+  std::uint64_t lines = 0;       // clock-reading line marks made by this thread so far
+  std::uint64_t repeats = 0;     // same-line marks made by this thread so far (added when their line closes)
+  std::uint64_t calls = 0;       // instrumented function entries made by this thread so far
+  TraceBuffer* trace = nullptr;  // set while tracing (kprof/lines/trace.h); null otherwise
   Cell cells[kMaxSites];
 };
 
@@ -125,6 +153,8 @@ class FunctionScope {
   ~FunctionScope() {
     std::uint64_t now = detail::read_clock();
     close(now);
+    if (table_->trace != nullptr) [[unlikely]]
+      table_->trace->record(fn_, entry_, now);
     Cell& f = table_->cells[fn_];
     f.ticks += now - entry_;
     f.hits += 1;
@@ -161,6 +191,8 @@ class FunctionScope {
     table_->cells[id].hits += 1;
   }
   void close(std::uint64_t now) noexcept {
+    if (table_->trace != nullptr) [[unlikely]]
+      table_->trace->record(open_, start_, now);
     Cell& c = table_->cells[open_];
     table_->repeats += repeats_;
     c.ticks += now - start_;
