@@ -114,6 +114,14 @@ TimedLines time_lines(const Job& job, std::int64_t iterations, std::uint64_t tra
   return timed;
 }
 
+// Before the kernel runs: the trace's folder can take files, and the path is not a folder itself.
+void check_trace_path(const std::filesystem::path& path) {
+  if (std::filesystem::is_directory(path))
+    throw UsageError("--trace " + path.string() + " is a folder; give a file name, e.g. " +
+                     (path / "lines.trace.json").string());
+  ensure_writable_dir(std::filesystem::absolute(path).parent_path());
+}
+
 void write_trace(const TimedLines& timed, const Job& job, const std::filesystem::path& path) {
   const std::string process =
       "kprof lines " + job.name() + " " + std::string(to_string(job.dtype)) + " " + job.size.str();
@@ -186,7 +194,7 @@ void add_lines_command(CLI::App& app, Context& ctx) {
   sub->callback([args, &ctx] {
     const Job job = resolve_job(args->target, args->size, dtype_from_string(args->dtype), args->threads);
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
-    if (!args->trace.empty()) ensure_writable_dir(std::filesystem::absolute(args->trace).parent_path());
+    if (!args->trace.empty()) check_trace_path(args->trace);
     if (!args->with.empty()) {
       run_lines_with(*args, args->with, args->format);
       return;

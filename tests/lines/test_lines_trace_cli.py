@@ -172,6 +172,7 @@ def bad_input_case():
     blocker = os.path.join(WORK, "a-file")
     open(blocker, "w").write("x")
     for args, why in [(["--trace", os.path.join(blocker, "t.json")], "a trace path under a file"),
+                      (["--trace", WORK], "a trace path that is a folder"),
                       (["--trace", os.path.join(WORK, "t.json"), "--trace-events", "0"], "--trace-events 0"),
                       (["--trace", os.path.join(WORK, "t.json"), "--with", "cpu"], "--trace with --with")]:
         p = subprocess.run([KPROF, "lines", "gemm/scalar", "-s", "32", *args], capture_output=True, text=True)
