@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import puppeteer from 'puppeteer-core';
+import {launchOfflineChromium} from '../support/offline_chromium.mjs';
 
 function parseArgs(argv) {
   const args = {texts: [], chartTexts: [], hottest: [], marks: [], frames: [], diffRoots: [], runs: []};
@@ -47,18 +47,6 @@ function check(ok, what) {
   else failures.push(what);
 }
 
-// Chromium with every route to a network closed: offline emulation below, and no proxy or DNS.
-async function launch() {
-  return puppeteer.launch({
-    executablePath: process.env.KPROF_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    timeout: 120000,  // a loaded machine (the suite runs in parallel) starts Chromium slowly
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
-           '--proxy-server=127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND',
-           '--window-size=1400,1000', '--lang=en-US'],
-  });
-}
 
 // The items of the marks named `mark` in a chart's scenegraph (each with its datum's status and
 // the text it shows), and how many SVG elements were drawn for them.
@@ -188,7 +176,7 @@ async function checkFlames(page, args) {
 
 async function main() {
   const args = parseArgs(process.argv);
-  const browser = await launch();
+  const browser = await launchOfflineChromium();
   try {
     const page = await browser.newPage();
     await page.setViewport({width: 1400, height: 1000});

@@ -29,7 +29,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
-import puppeteer from 'puppeteer-core';
+import {launchOfflineChromium} from '../support/offline_chromium.mjs';
 
 const USAGE = 'usage: node read_trace_in_speedscope.mjs --trace FILE.json --out RESULT.json [--screenshot FILE.png]';
 const APP = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
@@ -67,18 +67,6 @@ function checkEventTypes(file) {
   check(bad.length === 0, `${bad.length} X events with a ts or dur not a number >= 0, first: ${JSON.stringify(bad[0])}`);
 }
 
-// Chromium with every route to a network closed: offline emulation, and no proxy or DNS.
-async function launch() {
-  return puppeteer.launch({
-    executablePath: process.env.KPROF_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    timeout: 120000,  // a loaded machine (the suite runs in parallel) starts Chromium slowly
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
-           '--proxy-server=127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND',
-           '--window-size=1400,1000', '--lang=en-US'],
-  });
-}
 
 // "650.50µs (64%)" -> ns; speedscope shows m:ss from a minute up, else s, ms, µs or ns with 2 decimals.
 function toNs(text) {
@@ -141,7 +129,7 @@ async function main() {
   checkEventTypes(args.trace);
   const result = {profiles: [], console_errors: [], console_ignored: [], page_errors: [], requests: [], dialogs: []};
   const logs = [];
-  const browser = await launch();
+  const browser = await launchOfflineChromium();
   try {
     const page = await browser.newPage();
     await page.setViewport({width: 1400, height: 1000});
