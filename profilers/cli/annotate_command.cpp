@@ -22,9 +22,14 @@ void print_annotated(const std::filesystem::path& dir, const html::AnnotateOptio
     std::cout << nlohmann::json{{"functions", annotated.functions}, {"notes", annotated.notes}}.dump(2) << "\n";
 }
 
+// A Ctrl-C from the terminal reaches the whole foreground group: the profiler ends with 130 (or
+// with SIGINT itself) while this kprof, which survives it, is waiting for it.
+bool ended_by_interrupt(const ProcessResult& result) { return result.status() == kExitInterrupted; }
+
 // One profiler on the job, as its own kprof process (so that each sees the kernel as a plain run
-// would: no line markers under callgrind, no malloc hooks under the CPU profiler).
-void run_profiler(const std::string& profiler, const LinesJobArgs& job, const std::string& dir) {
+// would: no line markers under callgrind, no malloc hooks under the CPU profiler). Returns 0, or
+// the profiler's status when a Ctrl-C ended it.
+int run_profiler(const std::string& profiler, const LinesJobArgs& job, const std::string& dir) {
   Command command;
   command.argv = {self_exe().string(),         profiler, job.target, "-t", job.dtype, "--threads",
                   std::to_string(job.threads), "-o",     dir};
@@ -37,18 +42,27 @@ void run_profiler(const std::string& profiler, const LinesJobArgs& job, const st
   command.survive_interrupt = true;
   std::cerr << "kprof: " << join_argv(command.argv) << "\n";
   const ProcessResult result = run_process(command);
+  if (ended_by_interrupt(result)) return result.status();
   if (result.status() != 0)
     throw ToolError("kprof " + profiler + " on " + job.target + " " + result.how_it_ended() + " (" +
                     join_argv(command.argv) + ")");
+  return 0;
 }
 
 }  // namespace
 
-void run_lines_with(const LinesJobArgs& job, const std::vector<std::string>& profilers, const std::string& format) {
+int run_lines_with(const LinesJobArgs& job, const std::vector<std::string>& profilers, const std::string& format) {
   if (job.out_dir.empty()) throw UsageError("--with needs -o DIR: every profile goes there, and the table merges them");
-  run_profiler("lines", job, job.out_dir);
-  for (const auto& profiler : profilers) run_profiler(profiler, job, job.out_dir);
+  std::vector<std::string> all{"lines"};
+  all.insert(all.end(), profilers.begin(), profilers.end());
+  for (const auto& profiler : all)
+    if (const int status = run_profiler(profiler, job, job.out_dir); status != 0) {
+      std::cerr << "kprof: interrupted (SIGINT) during kprof " << profiler
+                << "; the profiles finished before it are in " << job.out_dir << "\n";
+      return status;
+    }
   print_annotated(job.out_dir, {}, format);
+  return 0;
 }
 
 void add_annotate_command(CLI::App& app, Context& /*ctx*/) {

@@ -55,7 +55,8 @@ struct LinesJobArgs {
 
 // `kprof lines --with callgrind,cpu,mem`: each profiler (and the line timers) as its own kprof process
 // on the job into job.out_dir, then the folder's per-line figures merged (kprof annotate).
-void run_lines_with(const LinesJobArgs& job, const std::vector<std::string>& profilers, const std::string& format);
+// Returns 0, or the exit status of a profiler that a Ctrl-C ended (then nothing is merged).
+int run_lines_with(const LinesJobArgs& job, const std::vector<std::string>& profilers, const std::string& format);
 
 // A Run with environment, version, time, command and git commit filled in.
 Run new_run(const Context& ctx, int threads);

@@ -196,7 +196,7 @@ void add_lines_command(CLI::App& app, Context& ctx) {
     if (!args->out_dir.empty()) ensure_writable_dir(args->out_dir);
     if (!args->trace.empty()) check_trace_path(args->trace);
     if (!args->with.empty()) {
-      run_lines_with(*args, args->with, args->format);
+      ctx.exit_code = run_lines_with(*args, args->with, args->format);
       return;
     }
     if (!lines::binary_is_instrumented()) {

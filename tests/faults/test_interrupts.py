@@ -99,6 +99,37 @@ def interrupt_case(number, name, long_args, short_args, survives, sig, delay):
           f"{case}: the earlier run's {len(earlier)} output(s) are intact")
 
 
+def terminal_ctrl_c_during_lines_with(number):
+    """A Ctrl-C from the terminal reaches the whole process group: during `lines --with cpu` it ends the
+    cpu profiler kprof is waiting for, and kprof must exit 130 saying so, not report a failed tool."""
+    case = "lines --with cpu, Ctrl-C to the process group during cpu"
+    tmp, out = os.path.join(WORK, f"tmp{number}"), os.path.join(WORK, f"out{number}")
+    os.makedirs(tmp)
+    mark = f"kprof-interrupt-test-{os.getpid()}-{number}"
+    env = dict(os.environ, TMPDIR=tmp, KPROF_FAULT_MARK=mark)
+    p = subprocess.Popen([KPROF, "lines", "gemm/scalar", "-s", "300", "--with", "cpu", "-o", out], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen = []
+    for line in p.stderr:  # kprof names each profiler as it starts it
+        seen.append(line)
+        if " cpu gemm/scalar" in line:
+            break
+    time.sleep(0.5)
+    os.killpg(p.pid, signal.SIGINT)
+    try:
+        err = "".join(seen) + p.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        err = "".join(seen) + p.communicate()[1]
+        check(False, f"{case}: kprof did not end within 30 s of the signal")
+    check(p.returncode == 130, f"{case}: exit {p.returncode}, expected 130; stderr: {err.strip()[-300:]}")
+    check("interrupted (SIGINT) during kprof cpu" in err, f"{case}: kprof says which profiler the Ctrl-C ended")
+    check(os.path.exists(os.path.join(out, "lines.json")), f"{case}: the line timers' profile, finished before, is kept")
+    time.sleep(0.2)
+    check(not marked_processes(mark), f"{case}: no process kprof started is left")
+    check(not temporaries(out, tmp), f"{case}: no temporary left; found {temporaries(out, tmp)}")
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
@@ -108,6 +139,7 @@ def main():
         for j, delay in enumerate(DELAYS):
             interrupt_case(number, name, long_args, short_args, survives, SIGNALS[(i + j) % 3], delay)
             number += 1
+    terminal_ctrl_c_during_lines_with(number)
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
