@@ -45,10 +45,7 @@ std::string log_tail(const std::filesystem::path& log) {
 
 // The exec guard preloaded into the program valgrind runs, logging its execs into `exec_log`.
 std::vector<std::pair<std::string, std::string>> exec_guard_env(const std::filesystem::path& exec_log) {
-  std::string ld_preload = exec_guard_library().string();
-  if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
-    ld_preload += ":" + std::string(existing);
-  return {{"LD_PRELOAD", ld_preload},
+  return {{"LD_PRELOAD", ld_preload_with({exec_guard_library()})},
           {"KPROF_EXEC_LOG", std::filesystem::absolute(exec_log).string()},
           {"KPROF_PARENT_PID", std::to_string(::getpid())}};
 }

@@ -76,12 +76,9 @@ std::vector<Traced> trace_kernels(const std::vector<Job>& jobs, const MemArgs& a
 // reaches the program while kprof waits, so that kprof still reports what was recorded.
 int run_traced_program(const std::vector<std::string>& argv, const std::filesystem::path& trace) {
   // The exec guard ends an image's trace when the program execs (profilers/process/exec_guard.cpp).
-  std::string ld_preload = memory_preload_library().string() + ":" + exec_guard_library().string();
-  if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
-    ld_preload += ":" + std::string(existing);
   Command command;
   command.argv = argv;
-  command.env = {{"LD_PRELOAD", ld_preload},
+  command.env = {{"LD_PRELOAD", ld_preload_with({memory_preload_library(), exec_guard_library()})},
                  {"KPROF_MEM_TRACE", trace.string()},
                  {"KPROF_PARENT_PID", std::to_string(::getpid())}};  // profilers/memory/preload.cpp
   command.survive_interrupt = true;

@@ -273,7 +273,7 @@ CpuRun run_cpu_program(const std::vector<std::string>& argv, int frequency, cons
   RemoveOnExit cleanup({tmp, exec_log});  // tmp is renamed away once the program has written it
   Command command;
   command.argv = argv;
-  command.env = {{"LD_PRELOAD", libprofiler_path().string() + ":" + exec_guard_library().string()},
+  command.env = {{"LD_PRELOAD", ld_preload_with({libprofiler_path(), exec_guard_library()})},
                  {"CPUPROFILE", tmp.string()},
                  {"CPUPROFILE_FREQUENCY", std::to_string(frequency)},
                  {"KPROF_EXEC_LOG", std::filesystem::absolute(exec_log).string()},

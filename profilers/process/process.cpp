@@ -292,6 +292,13 @@ std::filesystem::path find_helper_library(const std::string& name, const char* e
   throw UsageError("cannot find " + name + " (tried:" + tried + "); set " + env_var);
 }
 
+std::string ld_preload_with(const std::vector<std::filesystem::path>& libraries) {
+  std::string preload;
+  for (const auto& library : libraries) preload += (preload.empty() ? "" : ":") + library.string();
+  if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing) preload += ":" + std::string(existing);
+  return preload;
+}
+
 std::filesystem::path exec_guard_library() {
 #ifdef KPROF_EXEC_GUARD_BUILD_PATH
   const char* build_path = KPROF_EXEC_GUARD_BUILD_PATH;

@@ -2,6 +2,7 @@
 // function, symbolised to source lines, and the Run section and callgrind file are written.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -85,6 +86,22 @@ TEST(CpuCli, AProgramThatExecsIsProfiledAfterTheExec) {
   EXPECT_NE(r.out.find("  main\n"), std::string::npos) << r.out;  // the exec'd program's own function
   for (const auto& entry : std::filesystem::directory_iterator(dir))
     EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+}
+
+// A program that needs its own LD_PRELOAD still gets it: kprof's libraries come first, the
+// user's follow (it was dropped before).
+TEST(CpuCli, TheUsersOwnPreloadIsKept) {
+  auto dir = test::fresh_dir("cpu_cli_preload");
+  const std::string users = "/lib/x86_64-linux-gnu/libm.so.6";  // any library that exists
+  const std::string program = "sh -c 'printf %s \"$LD_PRELOAD\" > " + dir + "/preload.txt; exec " +
+                              std::string(KPROF_CG_WORKLOAD) + " 20000000'";
+  auto r = test::run_command("LD_PRELOAD=" + users + " " + test::kprof_exe() + " cpu -q -o " + dir + " -- " + program);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir + "/preload.txt");
+  const std::string preload((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(preload.find("libprofiler"), std::string::npos) << preload;
+  EXPECT_NE(preload.find("libkprof_exec_guard"), std::string::npos) << preload;
+  EXPECT_EQ(preload.substr(preload.size() - std::min(preload.size(), users.size() + 1)), ":" + users) << preload;
 }
 
 // The terminal report (stdout) and the Markdown report's cpu part (cpu.md after the environment

@@ -63,6 +63,10 @@ std::filesystem::path find_helper_library(const std::string& name, const char* e
 // libkprof_exec_guard.so (exec_guard.cpp), preloaded into every program kprof cpu and kprof mem
 // run: it ends what the old image recorded before the program execs. $KPROF_EXEC_GUARD overrides.
 std::filesystem::path exec_guard_library();
+// The LD_PRELOAD of a program kprof profiles: kprof's `libraries`, then the user's own LD_PRELOAD
+// (kept, so that a program that needs its preload still gets it; kprof's come first so that their
+// hooks see every call).
+std::string ld_preload_with(const std::vector<std::filesystem::path>& libraries);
 // The files the program exec'd, in order, as the exec guard logged them into $KPROF_EXEC_LOG
 // (an exec that failed is left out); empty when the log is missing.
 std::vector<std::string> execs_logged(const std::filesystem::path& log);
