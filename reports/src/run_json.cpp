@@ -5,6 +5,8 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "kprof/atomic_file.h"
 #include "kprof/errors.h"
@@ -113,12 +115,28 @@ class Reader {
   T get(const json& j, const char* key, const std::string& where) const {
     if (!j.is_object() || !j.contains(key))
       throw UsageError(std::string(source_) + ": missing field '" + where + key + "'");
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) return whole<T>(j.at(key), key, where);
     try {
       return j.at(key).get<T>();
     } catch (const json::exception&) {
       throw UsageError(std::string(source_) + ": field '" + where + key + "' has the wrong type (" +
                        j.at(key).type_name() + ")");
     }
+  }
+
+  // A whole number that fits T. nlohmann's get<int>() converts a float such as 1e93 with a cast,
+  // which is undefined behaviour when it does not fit (found by fuzz_report_page).
+  template <class T>
+  T whole(const json& value, const char* key, const std::string& where) const {
+    const std::string field = std::string(source_) + ": field '" + where + key + "'";
+    if (!value.is_number_integer())
+      throw UsageError(field + " has the wrong type (" + value.type_name() + "): a whole number is expected");
+    const bool fits = value.is_number_unsigned()
+                          ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                          : std::in_range<T>(value.get<std::int64_t>());
+    if (!fits) throw UsageError(field + " is " + value.dump() + ", out of range");
+    return value.is_number_unsigned() ? static_cast<T>(value.get<std::uint64_t>())
+                                      : static_cast<T>(value.get<std::int64_t>());
   }
 
   const json& obj(const json& j, const char* key, const std::string& where) const {

@@ -110,6 +110,18 @@ TEST(RunJson, BadFilesNameTheFileAndTheProblem) {
   std::string type = error_reading(j.dump());
   EXPECT_NE(type.find("'results[0].gflops' has the wrong type"), std::string::npos) << type;
 
+  // A float where a whole number belongs was cast to int (undefined behaviour; fuzz_report_page).
+  j = nlohmann::json::parse(full);
+  j["environment"]["logical_cpus"] = 1.22222e93;
+  std::string huge = error_reading(j.dump());
+  EXPECT_NE(huge.find("'environment.logical_cpus' has the wrong type (number): a whole number is expected"),
+            std::string::npos)
+      << huge;
+  j = nlohmann::json::parse(full);
+  j["environment"]["logical_cpus"] = 1ull << 40;
+  std::string too_big = error_reading(j.dump());
+  EXPECT_NE(too_big.find("'environment.logical_cpus' is 1099511627776, out of range"), std::string::npos) << too_big;
+
   EXPECT_NE(error_reading("[1,2]").find("not a kprof run document"), std::string::npos);
   EXPECT_NE(error_reading("").find("not valid JSON"), std::string::npos);
 }
